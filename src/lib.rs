@@ -1,2 +1,29 @@
-//! SmartLinks: a link shortener with QR codes and click analytics.
+//! SmartLinks: a link shortener with QR codes and click analytics, served by
+//! one Cloudflare Worker.
+//!
+//! # Layout
+//! - `lib.rs`: the entry point, which sends each request to the API or the redirect.
+//! - [`redirect`]: the hot path, `GET /{slug}` → one KV read → 302.
+//! - `api`: the REST API under `/v1` (one module per resource) and `/health`.
+//! - `store`: the only code that knows SQL and KV formats.
+//! - [`core`]: pure logic with no `worker` types, tested natively.
+//! - `config`, `clock`: binding names, and the runtime's time and randomness.
+
+mod api;
+mod clock;
+mod config;
 pub mod core;
+mod redirect;
+mod store;
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let path = req.path();
+    if path == "/health" || path == "/v1" || path.starts_with("/v1/") {
+        api::handle(req, &env, &ctx).await
+    } else {
+        redirect::handle(req, &env, &ctx).await
+    }
+}

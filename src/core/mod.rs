@@ -1,5 +1,16 @@
 //! Pure logic: no `worker` types, unit-tested natively with `cargo test`.
 //! Time and randomness come in as arguments, so every function is deterministic.
 
+pub mod account;
+pub mod apikey;
+pub mod destination;
+pub mod fields;
+pub mod html;
+pub mod link;
+pub mod listing;
 pub mod plan;
+pub mod random;
+pub mod redirect;
+pub mod slug;
 pub mod time;
+pub mod validation;

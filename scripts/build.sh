@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the worker bundle into build/ (build/index.js + the wasm module).
+# worker-build would download wasm-bindgen and esbuild from GitHub; point it
+# at the copies setup.sh installed instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
+worker-build --release --no-opt
+
+# worker-build's own wasm-opt pass keeps the names section (~90 KiB, a
+# third of the gzip budget of DESIGN.md §5). We never panic on purpose, so
+# we optimise for size and drop the names instead. Features: what rustc's
+# wasm32 target and wasm-bindgen emit, and no newer encodings than workerd reads.
+wasm-opt build/index_bg.wasm -o build/index_bg.wasm -Oz --strip-debug --strip-producers \
+  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+  --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-exception-handling

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `npm test`: set up, unit-test the core natively, build the worker and check
+# it deploys (dry run), then run the end-to-end suite against it in workerd.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+bash scripts/setup.sh
+
+echo "== cargo test (core, native)"
+cargo test --lib --quiet
+
+# The dry run builds the worker through wrangler.toml's [build] command
+# (scripts/build.sh) and checks the config deploys; the tests use that build.
+echo "== build + wrangler deploy --dry-run"
+out=$(wrangler deploy --dry-run --outdir build/dry-run 2>&1) || { echo "$out" >&2; exit 1; }
+echo "$out" | grep "Total Upload"
+
+echo "== end-to-end (workerd)"
+node --test "tests/*.test.mjs"

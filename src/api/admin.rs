@@ -1,0 +1,58 @@
+//! `/v1/admin`: the operator API (accounts and their first key).
+
+use serde_json::json;
+use worker::{Env, Request, Response};
+
+use super::error::ApiError;
+use super::{body, respond, views};
+use crate::clock;
+use crate::config;
+use crate::core::account::{Account, AccountPatch, NewAccount};
+use crate::core::apikey::{self, Scopes, SECRET_ENTROPY};
+use crate::core::random::{self, ID_ENTROPY};
+use crate::store::{accounts, keys};
+
+/// POST /v1/admin/accounts: creates an account and its first API key,
+/// whose secret appears in this response and never again.
+pub async fn create_account(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    let new = NewAccount::from_body(body::json(req).await?)?;
+    let now = clock::now();
+    let account = Account {
+        id: random::id("acct_", &clock::entropy::<ID_ENTROPY>()?),
+        name: new.name,
+        plan: new.plan,
+        overrides: new.overrides,
+        created_at: now,
+    };
+    let secret = apikey::new_secret(&clock::entropy::<SECRET_ENTROPY>()?);
+    let key = keys::NewKey {
+        id: random::id("key_", &clock::entropy::<ID_ENTROPY>()?),
+        account_id: account.id.clone(),
+        name: new.key_name,
+        scopes: Scopes::all(),
+        prefix: apikey::display_prefix(&secret),
+        secret_hash: apikey::hash_secret(&secret),
+        created_at: now,
+    };
+    accounts::create_with_key(&env.d1(config::DB)?, &account, &key).await?;
+    let response = respond::json(
+        201,
+        &json!({ "account": views::account(&account), "apiKey": views::new_key(&key, &secret) }),
+    )?;
+    response
+        .headers()
+        .set("Location", &format!("/v1/admin/accounts/{}", account.id))?;
+    Ok(response)
+}
+
+/// PATCH /v1/admin/accounts/{id}: name, plan, limit overrides.
+pub async fn update_account(req: &mut Request, id: &str, env: &Env) -> Result<Response, ApiError> {
+    let patch = AccountPatch::from_body(body::json(req).await?)?;
+    let db = env.d1(config::DB)?;
+    let account = accounts::get(&db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    let account = patch.apply(account);
+    accounts::update(&db, &account).await?;
+    respond::json(200, &json!({ "account": views::account(&account) }))
+}

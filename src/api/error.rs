@@ -1,0 +1,124 @@
+//! `ApiError`: every way an API request can fail, mapped to the status and
+//! the JSON body of DESIGN.md §4.4: `{"error":{"code","message"}}`.
+
+use serde_json::json;
+use worker::{console_error, Response};
+
+use crate::core::validation::Invalid;
+
+#[derive(Debug)]
+pub enum ApiError {
+    Validation(Invalid),
+    Unauthorized(String),
+    Forbidden(String),
+    NotFound(String),
+    MethodNotAllowed {
+        allow: &'static str,
+    },
+    SlugTaken(String),
+    PayloadTooLarge(String),
+    UnsupportedMediaType(String),
+    /// A storage binding failed: worth retrying shortly.
+    Unavailable,
+    /// A bug or an unexpected runtime failure; the detail is logged only.
+    Internal,
+}
+
+impl ApiError {
+    fn status(&self) -> u16 {
+        match self {
+            ApiError::Validation(_) => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed { .. } => 405,
+            ApiError::SlugTaken(_) => 409,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::UnsupportedMediaType(_) => 415,
+            ApiError::Internal => 500,
+            ApiError::Unavailable => 503,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Validation(_) => "validation_error",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::SlugTaken(_) => "slug_taken",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::Internal => "internal_error",
+            ApiError::Unavailable => "service_unavailable",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            ApiError::Validation(invalid) => invalid.message.clone(),
+            ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::SlugTaken(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::MethodNotAllowed { allow } => {
+                format!("method not allowed here; use {allow}")
+            }
+            ApiError::Unavailable => {
+                "storage is temporarily unavailable; retry in a few seconds".into()
+            }
+            ApiError::Internal => "internal error".into(),
+        }
+    }
+
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::NotFound(format!("{what} not found"))
+    }
+
+    /// The JSON error response.
+    ///
+    /// # Errors
+    /// Only if the runtime cannot build a response at all.
+    pub fn into_response(self) -> worker::Result<Response> {
+        let mut error = json!({ "code": self.code(), "message": self.message() });
+        if let ApiError::Validation(invalid) = &self {
+            error["field"] = invalid.field.clone().into();
+        }
+        let response = Response::from_json(&json!({ "error": error }))?.with_status(self.status());
+        match self {
+            ApiError::MethodNotAllowed { allow } => response.headers().set("Allow", allow)?,
+            ApiError::Unavailable => response.headers().set("Retry-After", "5")?,
+            ApiError::Unauthorized(_) => response.headers().set("WWW-Authenticate", "Bearer")?,
+            _ => {}
+        }
+        Ok(response)
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> Self {
+        ApiError::Validation(invalid)
+    }
+}
+
+/// Runtime failures: D1 errors mean storage trouble (503, retryable);
+/// anything else is ours (500). Either way the detail goes to the log only.
+impl From<worker::Error> for ApiError {
+    fn from(error: worker::Error) -> Self {
+        console_error!("request failed: {error}");
+        match error {
+            worker::Error::D1(_) => ApiError::Unavailable,
+            _ => ApiError::Internal,
+        }
+    }
+}
+
+impl From<worker::KvError> for ApiError {
+    fn from(error: worker::KvError) -> Self {
+        console_error!("KV failed: {error}");
+        ApiError::Unavailable
+    }
+}

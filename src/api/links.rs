@@ -1,0 +1,169 @@
+//! `/v1/links`: create, read, list, update and delete links.
+
+use serde_json::json;
+use worker::{console_error, Request, Response};
+
+use super::error::ApiError;
+use super::{body, respond, views, Call};
+use crate::clock;
+use crate::config;
+use crate::core::link::{Link, LinkPatch, NewLink};
+use crate::core::listing::ListQuery;
+use crate::core::random::{self, ID_ENTROPY};
+use crate::core::redirect::RedirectRecord;
+use crate::core::slug::{Slug, GENERATED_ENTROPY};
+use crate::store::{kv, links, Written};
+
+/// Generated slugs collide with probability ~n/3.5e12; a handful of tries
+/// is plenty even for millions of links.
+const GENERATE_ATTEMPTS: usize = 5;
+
+/// POST /v1/links
+pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiError> {
+    let new = NewLink::from_body(body::json(req).await?, call.base.host())?;
+    let db = call.db()?;
+    let now = clock::now();
+    let mut link = Link {
+        id: random::id("link_", &clock::entropy::<ID_ENTROPY>()?),
+        account_id: call.caller.account_id.clone(),
+        slug: match &new.slug {
+            Some(slug) => slug.clone(),
+            None => generated_slug()?,
+        },
+        url: new.url,
+        title: new.title,
+        metadata: new.metadata,
+        clicks: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut attempts = 1;
+    while links::insert(&db, &link).await? == Written::Conflict {
+        if new.slug.is_some() {
+            return Err(slug_taken(&link.slug));
+        }
+        if attempts == GENERATE_ATTEMPTS {
+            console_error!("{GENERATE_ATTEMPTS} generated slugs in a row were taken");
+            return Err(ApiError::Internal);
+        }
+        attempts += 1;
+        link.slug = generated_slug()?;
+    }
+    publish(call, &link).await;
+    let response = respond::json(201, &views::link(&link, &call.base))?;
+    response
+        .headers()
+        .set("Location", &format!("/v1/links/{}", link.id))?;
+    Ok(response)
+}
+
+/// GET /v1/links
+pub async fn list(req: &Request, call: &Call<'_>) -> Result<Response, ApiError> {
+    let url = req.url()?;
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let (page, total) = links::list(&call.db()?, &call.caller.account_id, &query).await?;
+    let items: Vec<_> = page.iter().map(|l| views::link(l, &call.base)).collect();
+    respond::json(
+        200,
+        &json!({
+            "links": items,
+            "total": total,
+            "page": query.page,
+            "limit": query.page_size,
+            "pageSize": query.page_size,
+            "totalPages": total.div_ceil(u64::from(query.page_size)),
+        }),
+    )
+}
+
+/// GET /v1/links/{idOrSlug}
+pub async fn get(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiError> {
+    let link = find(call, id_or_slug).await?;
+    respond::json(200, &views::link(&link, &call.base))
+}
+
+/// PATCH /v1/links/{idOrSlug}: any subset of the create fields; a new slug
+/// takes over at once and the old one stops resolving.
+pub async fn update(
+    req: &mut Request,
+    id_or_slug: &str,
+    call: &Call<'_>,
+) -> Result<Response, ApiError> {
+    let patch = LinkPatch::from_body(body::json(req).await?, call.base.host())?;
+    let before = find(call, id_or_slug).await?;
+    let after = patch.apply(before.clone(), clock::now());
+    if links::update(&call.db()?, &after).await? == Written::Conflict {
+        return Err(slug_taken(&after.slug));
+    }
+    if before.slug != after.slug {
+        unpublish(call, &before.slug).await;
+    }
+    publish(call, &after).await;
+    respond::json(200, &views::link(&after, &call.base))
+}
+
+/// DELETE /v1/links/{idOrSlug}
+pub async fn delete(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiError> {
+    let link = find(call, id_or_slug).await?;
+    // KV first: should it fail, nothing has changed and the client may
+    // retry; should D1 then fail, the redirect's D1 fallback still finds
+    // the link, so it is never half-deleted in a way that keeps resolving.
+    kv::delete(&call.kv()?, &link.slug).await?;
+    if !links::delete(&call.db()?, &call.caller.account_id, &link.id).await? {
+        return Err(ApiError::not_found("link"));
+    }
+    respond::json(200, &json!({ "message": "Link deleted successfully" }))
+}
+
+/// The caller's link; another account's link is "not found", never
+/// "forbidden", so ids and slugs of other tenants leak nothing.
+async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
+    links::find(&call.db()?, &call.caller.account_id, id_or_slug)
+        .await?
+        .ok_or_else(|| ApiError::not_found("link"))
+}
+
+fn generated_slug() -> Result<Slug, ApiError> {
+    for _ in 0..GENERATE_ATTEMPTS {
+        if let Some(slug) = Slug::generate(&clock::entropy::<GENERATED_ENTROPY>()?) {
+            return Ok(slug);
+        }
+    }
+    Err(ApiError::Internal)
+}
+
+fn slug_taken(slug: &Slug) -> ApiError {
+    ApiError::SlugTaken(format!(
+        "the slug '{slug}' is already taken; choose another"
+    ))
+}
+
+/// Writes the link's redirect record through to KV. A failure is logged
+/// and otherwise harmless: the redirect falls back to D1 and repairs KV.
+async fn publish(call: &Call<'_>, link: &Link) {
+    let result = match call.env.kv(config::LINKS_KV) {
+        Ok(store) => kv::put(&store, &link.slug, &RedirectRecord::of(link))
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = result {
+        console_error!(
+            "KV write for '{}' failed, D1 fallback will repair it: {e}",
+            link.slug
+        );
+    }
+}
+
+/// Removes a renamed link's old redirect record. A failure is logged: the
+/// old slug would keep resolving until KV is repaired.
+async fn unpublish(call: &Call<'_>, slug: &Slug) {
+    let result = match call.env.kv(config::LINKS_KV) {
+        Ok(store) => kv::delete(&store, slug).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = result {
+        console_error!("KV delete of '{slug}' failed; it may keep resolving: {e}");
+    }
+}

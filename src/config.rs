@@ -1,0 +1,47 @@
+//! Binding and variable names, read once here, and the short-URL base.
+
+use worker::{Env, Url};
+
+pub const DB: &str = "DB";
+pub const LINKS_KV: &str = "LINKS_KV";
+/// Secret: the operator token for `/v1/admin`.
+pub const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
+/// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
+pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
+
+/// Where short URLs live: `https://smart.link` and its host `smart.link`.
+#[derive(Debug, Clone)]
+pub struct ShortBase {
+    origin: String,
+    host: String,
+}
+
+impl ShortBase {
+    /// `SHORT_BASE_URL` when set and valid, else the request's own origin.
+    pub fn from_env(env: &Env, request_url: &Url) -> ShortBase {
+        let configured = env
+            .var(SHORT_BASE_URL)
+            .ok()
+            .map(|v| v.to_string())
+            .filter(|v| !v.trim().is_empty())
+            .and_then(|v| Url::parse(v.trim()).ok());
+        let url = configured.as_ref().unwrap_or(request_url);
+        let host = match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => String::new(),
+        };
+        ShortBase {
+            origin: url.origin().ascii_serialization(),
+            host,
+        }
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn short_url(&self, slug: &str) -> String {
+        format!("{}/{slug}", self.origin)
+    }
+}

@@ -1,0 +1,228 @@
+//! Accounts as the operator API creates and changes them.
+
+use serde_json::{Map, Value};
+
+use super::fields::{kind, Fields, Present};
+use super::plan::{LimitOverrides, Plan};
+use super::validation::Invalid;
+
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The JSON names of the overridable limits, in `limits` objects.
+pub const LIMIT_NAMES: [&str; 4] = ["perMinute", "perHour", "maxLinks", "maxApiKeys"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub plan: Plan,
+    pub overrides: LimitOverrides,
+    pub created_at: super::time::UnixMillis,
+}
+
+/// A validated `POST /v1/admin/accounts` body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAccount {
+    pub name: String,
+    pub plan: Plan,
+    pub overrides: LimitOverrides,
+    pub key_name: String,
+}
+
+/// A validated `PATCH /v1/admin/accounts/{id}` body. `overrides`, when
+/// present, replaces the whole set: limits it doesn't name revert to the plan.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountPatch {
+    pub name: Option<String>,
+    pub plan: Option<Plan>,
+    pub overrides: Option<LimitOverrides>,
+}
+
+impl NewAccount {
+    /// # Errors
+    /// The first invalid field.
+    pub fn from_body(body: Value) -> Result<NewAccount, Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let name = match fields.string(&["name"])? {
+            Some((_, name)) => name_value("name", name)?,
+            None => return Err(Invalid::new("name", "`name` is required")),
+        };
+        let plan = plan(&mut fields)?.unwrap_or(Plan::Free);
+        let overrides = overrides(&mut fields)?.unwrap_or_default();
+        let key_name = match fields.string(&["keyName"])? {
+            Some((_, name)) => name_value("keyName", name)?,
+            None => "Default key".to_owned(),
+        };
+        fields.finish(&["name", "plan", "limits", "keyName"])?;
+        Ok(NewAccount {
+            name,
+            plan,
+            overrides,
+            key_name,
+        })
+    }
+}
+
+impl AccountPatch {
+    /// # Errors
+    /// The first invalid field.
+    pub fn from_body(body: Value) -> Result<AccountPatch, Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let name = fields
+            .string(&["name"])?
+            .map(|(_, n)| name_value("name", n))
+            .transpose()?;
+        let plan = plan(&mut fields)?;
+        let overrides = overrides(&mut fields)?;
+        fields.finish(&["name", "plan", "limits"])?;
+        Ok(AccountPatch {
+            name,
+            plan,
+            overrides,
+        })
+    }
+
+    pub fn apply(self, mut account: Account) -> Account {
+        if let Some(name) = self.name {
+            account.name = name;
+        }
+        if let Some(plan) = self.plan {
+            account.plan = plan;
+        }
+        if let Some(overrides) = self.overrides {
+            account.overrides = overrides;
+        }
+        account
+    }
+}
+
+fn name_value(field: &str, name: String) -> Result<String, Invalid> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > MAX_NAME_CHARS {
+        return Err(Invalid::new(
+            field,
+            format!("`{field}` must be 1 to {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            field,
+            format!("`{field}` must not contain control characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn plan(fields: &mut Fields) -> Result<Option<Plan>, Invalid> {
+    fields
+        .string(&["plan"])?
+        .map(|(_, text)| {
+            text.parse::<Plan>().map_err(|()| {
+                Invalid::new(
+                    "plan",
+                    format!("`plan` must be one of free, pro, business, enterprise (got '{text}')"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// `limits`: an object whose members are non-negative integers, or `null`
+/// for unlimited. `"limits": null` removes every override.
+fn overrides(fields: &mut Fields) -> Result<Option<LimitOverrides>, Invalid> {
+    let Some(Present { value, .. }) = fields.take(&["limits"])? else {
+        return Ok(None);
+    };
+    let map: Map<String, Value> = match value {
+        Value::Null => return Ok(Some(LimitOverrides::default())),
+        Value::Object(map) => map,
+        other => {
+            return Err(Invalid::new(
+                "limits",
+                format!("`limits` must be an object, not {}", kind(&other)),
+            ))
+        }
+    };
+    let mut limits = Fields::from_body(Value::Object(map))?;
+    let mut read = |name: &str| -> Result<Option<Option<u32>>, Invalid> {
+        let field = format!("limits.{name}");
+        match limits.take(&[name])? {
+            None => Ok(None),
+            Some(Present {
+                value: Value::Null, ..
+            }) => Ok(Some(None)),
+            Some(Present { value, .. }) => value
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(|n| Some(Some(n)))
+                .ok_or_else(|| {
+                    Invalid::new(
+                        &field,
+                        format!("`{field}` must be a non-negative integer, or null for unlimited"),
+                    )
+                }),
+        }
+    };
+    let overrides = LimitOverrides {
+        per_minute: read(LIMIT_NAMES[0])?,
+        per_hour: read(LIMIT_NAMES[1])?,
+        max_links: read(LIMIT_NAMES[2])?,
+        max_api_keys: read(LIMIT_NAMES[3])?,
+    };
+    limits
+        .finish(&LIMIT_NAMES)
+        .map_err(|e| Invalid::new(format!("limits.{}", e.field), e.message))?;
+    Ok(Some(overrides))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn new_account_defaults_to_the_free_plan() {
+        let account = NewAccount::from_body(json!({"name": " Acme "})).unwrap();
+        assert_eq!(account.name, "Acme");
+        assert_eq!(account.plan, Plan::Free);
+        assert_eq!(account.overrides, LimitOverrides::default());
+        assert_eq!(account.key_name, "Default key");
+    }
+
+    #[test]
+    fn limits_override_individual_values() {
+        let patch = AccountPatch::from_body(json!({
+            "plan": "enterprise",
+            "limits": {"perMinute": 5000, "maxLinks": null}
+        }))
+        .unwrap();
+        assert_eq!(patch.plan, Some(Plan::Enterprise));
+        let overrides = patch.overrides.unwrap();
+        assert_eq!(overrides.per_minute, Some(Some(5000)));
+        assert_eq!(overrides.max_links, Some(None));
+        assert_eq!(overrides.per_hour, None);
+    }
+
+    #[test]
+    fn invalid_admin_input_names_the_field() {
+        let cases = [
+            (json!({}), "name"),
+            (json!({"name": ""}), "name"),
+            (json!({"name": "a", "plan": "gold"}), "plan"),
+            (
+                json!({"name": "a", "limits": {"perMinute": -1}}),
+                "limits.perMinute",
+            ),
+            (
+                json!({"name": "a", "limits": {"perDay": 1}}),
+                "limits.perDay",
+            ),
+            (json!({"name": "a", "limits": 5}), "limits"),
+            (json!({"name": "a", "owner": "x"}), "owner"),
+        ];
+        for (body, field) in cases {
+            let err = NewAccount::from_body(body.clone()).unwrap_err();
+            assert_eq!(err.field, field, "{body}: {}", err.message);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Links: what a client may create or change, validated into typed values.
+
+use serde_json::{Map, Value};
+
+use super::destination::DestinationUrl;
+use super::fields::{kind, Fields, Present};
+use super::slug::Slug;
+use super::time::UnixMillis;
+use super::validation::Invalid;
+
+pub const MAX_TITLE_CHARS: usize = 512;
+pub const MAX_METADATA_BYTES: usize = 4_096;
+
+const URL: &[&str] = &["url"];
+const SLUG: &[&str] = &["shortCode", "slug"];
+const TITLE: &[&str] = &["title"];
+const METADATA: &[&str] = &["metadata"];
+const ACCEPTED: &[&str] = &["url", "shortCode (or slug)", "title", "metadata"];
+
+/// A stored link, as the API and the redirect see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub id: String,
+    pub account_id: String,
+    pub slug: Slug,
+    pub url: DestinationUrl,
+    pub title: Option<String>,
+    pub metadata: Option<Map<String, Value>>,
+    pub clicks: u64,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+}
+
+/// A validated `POST /v1/links` body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewLink {
+    pub url: DestinationUrl,
+    /// `None`: generate one.
+    pub slug: Option<Slug>,
+    pub title: Option<String>,
+    pub metadata: Option<Map<String, Value>>,
+}
+
+/// A validated `PATCH /v1/links/{idOrSlug}` body. Outer `None`: unchanged;
+/// `Some(None)`: cleared.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkPatch {
+    pub url: Option<DestinationUrl>,
+    pub slug: Option<Slug>,
+    pub title: Option<Option<String>>,
+    pub metadata: Option<Option<Map<String, Value>>>,
+}
+
+impl NewLink {
+    /// # Errors
+    /// The first invalid field.
+    pub fn from_body(body: Value, short_host: &str) -> Result<NewLink, Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let url = match fields.string(URL)? {
+            Some((name, text)) => destination(&name, &text, short_host)?,
+            None => return Err(Invalid::new("url", "`url` is required")),
+        };
+        let slug = fields
+            .string(SLUG)?
+            .map(|(n, s)| slug(&n, &s))
+            .transpose()?;
+        let title = title(&mut fields)?.flatten();
+        let metadata = metadata(&mut fields)?.flatten();
+        fields.finish(ACCEPTED)?;
+        Ok(NewLink {
+            url,
+            slug,
+            title,
+            metadata,
+        })
+    }
+}
+
+impl LinkPatch {
+    /// # Errors
+    /// The first invalid field.
+    pub fn from_body(body: Value, short_host: &str) -> Result<LinkPatch, Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let url = match fields.take(URL)? {
+            None => None,
+            Some(Present {
+                name,
+                value: Value::String(text),
+            }) => Some(destination(&name, &text, short_host)?),
+            Some(Present { name, value }) => {
+                return Err(Invalid::new(
+                    &name,
+                    format!("`{name}` must be a string, not {}", kind(&value)),
+                ))
+            }
+        };
+        let slug = match fields.take(SLUG)? {
+            None => None,
+            Some(Present {
+                name,
+                value: Value::String(text),
+            }) => Some(slug(&name, &text)?),
+            Some(Present { name, value }) => {
+                return Err(Invalid::new(
+                    &name,
+                    format!("`{name}` must be a string, not {}", kind(&value)),
+                ))
+            }
+        };
+        let title = title(&mut fields)?;
+        let metadata = metadata(&mut fields)?;
+        fields.finish(ACCEPTED)?;
+        Ok(LinkPatch {
+            url,
+            slug,
+            title,
+            metadata,
+        })
+    }
+
+    /// The link as it is after this patch.
+    pub fn apply(self, mut link: Link, now: UnixMillis) -> Link {
+        if let Some(url) = self.url {
+            link.url = url;
+        }
+        if let Some(slug) = self.slug {
+            link.slug = slug;
+        }
+        if let Some(title) = self.title {
+            link.title = title;
+        }
+        if let Some(metadata) = self.metadata {
+            link.metadata = metadata;
+        }
+        link.updated_at = now;
+        link
+    }
+}
+
+fn destination(name: &str, text: &str, short_host: &str) -> Result<DestinationUrl, Invalid> {
+    DestinationUrl::parse(text, short_host).map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
+}
+
+fn slug(name: &str, text: &str) -> Result<Slug, Invalid> {
+    Slug::parse(text).map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
+}
+
+/// `Some(None)` when sent as `null` (clears it on PATCH).
+fn title(fields: &mut Fields) -> Result<Option<Option<String>>, Invalid> {
+    let Some(Present { name, value }) = fields.take(TITLE)? else {
+        return Ok(None);
+    };
+    let text = match value {
+        Value::Null => return Ok(Some(None)),
+        Value::String(text) => text,
+        other => {
+            return Err(Invalid::new(
+                &name,
+                format!("`{name}` must be a string or null, not {}", kind(&other)),
+            ))
+        }
+    };
+    if text.chars().count() > MAX_TITLE_CHARS {
+        return Err(Invalid::new(
+            &name,
+            format!("`{name}` must be at most {MAX_TITLE_CHARS} characters"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            &name,
+            format!("`{name}` must not contain control characters"),
+        ));
+    }
+    Ok(Some(Some(text)))
+}
+
+/// `Some(None)` when sent as `null` (clears it on PATCH).
+fn metadata(fields: &mut Fields) -> Result<Option<Option<Map<String, Value>>>, Invalid> {
+    let Some(Present { name, value }) = fields.take(METADATA)? else {
+        return Ok(None);
+    };
+    let map = match value {
+        Value::Null => return Ok(Some(None)),
+        Value::Object(map) => map,
+        other => {
+            return Err(Invalid::new(
+                &name,
+                format!("`{name}` must be a JSON object, not {}", kind(&other)),
+            ))
+        }
+    };
+    let size = Value::Object(map.clone()).to_string().len();
+    if size > MAX_METADATA_BYTES {
+        return Err(Invalid::new(
+            &name,
+            format!("`{name}` must be at most {MAX_METADATA_BYTES} bytes of JSON (got {size})"),
+        ));
+    }
+    Ok(Some(Some(map)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SHORT: &str = "smart.link";
+
+    fn create(body: Value) -> Result<NewLink, Invalid> {
+        NewLink::from_body(body, SHORT)
+    }
+
+    #[test]
+    fn smartlinks_seed_body_is_accepted() {
+        let link = create(json!({
+            "url": "https://example.com/product/123",
+            "shortCode": "custom-code",
+            "title": "My Product Link",
+            "metadata": { "campaign": "summer-sale" }
+        }))
+        .unwrap();
+        assert_eq!(link.url.as_str(), "https://example.com/product/123");
+        assert_eq!(link.slug.unwrap().as_str(), "custom-code");
+        assert_eq!(link.title.as_deref(), Some("My Product Link"));
+        assert_eq!(link.metadata.unwrap()["campaign"], "summer-sale");
+    }
+
+    #[test]
+    fn smo1_seed_body_is_accepted() {
+        let link = create(json!({
+            "url": "https://example.com/very-long-url",
+            "slug": "my-custom-slug",
+            "title": "My Link"
+        }))
+        .unwrap();
+        assert_eq!(link.slug.unwrap().as_str(), "my-custom-slug");
+    }
+
+    #[test]
+    fn each_invalid_field_is_named() {
+        let cases = [
+            (json!({}), "url", "`url` is required"),
+            (
+                json!({"url": 5}),
+                "url",
+                "`url` must be a string, not a number",
+            ),
+            (
+                json!({"url": "nope"}),
+                "url",
+                "`url` must be an absolute URL",
+            ),
+            (
+                json!({"url": "https://e.com", "slug": "a b"}),
+                "slug",
+                "`slug` may contain only",
+            ),
+            (
+                json!({"url": "https://e.com", "shortCode": "v1"}),
+                "shortCode",
+                "reserved",
+            ),
+            (
+                json!({"url": "https://e.com", "title": "x".repeat(513)}),
+                "title",
+                "at most 512",
+            ),
+            (
+                json!({"url": "https://e.com", "title": []}),
+                "title",
+                "string or null",
+            ),
+            (
+                json!({"url": "https://e.com", "metadata": "x"}),
+                "metadata",
+                "JSON object",
+            ),
+            (
+                json!({"url": "https://e.com", "metadata": {"k": "x".repeat(4100)}}),
+                "metadata",
+                "at most 4096 bytes",
+            ),
+            (
+                json!({"url": "https://e.com", "shortcode": "x"}),
+                "shortcode",
+                "unknown field",
+            ),
+        ];
+        for (body, field, message) in cases {
+            let err = create(body.clone()).unwrap_err();
+            assert_eq!(err.field, field, "{body}");
+            assert!(err.message.contains(message), "{body}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn patch_distinguishes_absent_from_null() {
+        let patch = LinkPatch::from_body(json!({"title": null}), SHORT).unwrap();
+        assert_eq!(patch.title, Some(None));
+        assert_eq!(patch.metadata, None);
+        assert_eq!(patch.url, None);
+    }
+
+    #[test]
+    fn patch_rejects_a_null_url() {
+        let err = LinkPatch::from_body(json!({"url": null}), SHORT).unwrap_err();
+        assert_eq!(err.message, "`url` must be a string, not null");
+    }
+}

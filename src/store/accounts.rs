@@ -1,0 +1,109 @@
+//! The `accounts` table, and creating an account together with its first key.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use worker::{query, D1Database, D1PreparedStatement, Result};
+
+use super::keys;
+use crate::core::account::{Account, LIMIT_NAMES};
+use crate::core::plan::{LimitOverrides, Plan};
+use crate::core::time::UnixMillis;
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    name: String,
+    plan: String,
+    limits: Option<String>,
+    created_at: i64,
+}
+
+/// Overrides are stored as a JSON object of the limits they set, `null`
+/// meaning unlimited: `{"perMinute": 5000, "maxLinks": null}`.
+pub fn overrides_to_text(o: &LimitOverrides) -> Option<String> {
+    let values = [o.per_minute, o.per_hour, o.max_links, o.max_api_keys];
+    let map: Map<String, Value> = LIMIT_NAMES
+        .iter()
+        .zip(values)
+        .filter_map(|(name, value)| {
+            value.map(|v| ((*name).to_owned(), v.map_or(Value::Null, Value::from)))
+        })
+        .collect();
+    (!map.is_empty()).then(|| Value::Object(map).to_string())
+}
+
+pub fn overrides_from_text(text: Option<&str>) -> LimitOverrides {
+    let map = text
+        .and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+        .unwrap_or_default();
+    let read = |name: &str| {
+        map.get(name)
+            .map(|v| v.as_u64().and_then(|n| u32::try_from(n).ok()))
+    };
+    LimitOverrides {
+        per_minute: read(LIMIT_NAMES[0]),
+        per_hour: read(LIMIT_NAMES[1]),
+        max_links: read(LIMIT_NAMES[2]),
+        max_api_keys: read(LIMIT_NAMES[3]),
+    }
+}
+
+impl Row {
+    fn into_account(self) -> Account {
+        Account {
+            overrides: overrides_from_text(self.limits.as_deref()),
+            id: self.id,
+            name: self.name,
+            // The CHECK constraint admits only the four plan names.
+            plan: self.plan.parse().unwrap_or(Plan::Free),
+            created_at: UnixMillis(self.created_at),
+        }
+    }
+}
+
+fn insert_statement(db: &D1Database, account: &Account) -> Result<D1PreparedStatement> {
+    query!(
+        db,
+        "INSERT INTO accounts (id, name, plan, limits, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        account.id,
+        account.name,
+        account.plan.as_str(),
+        overrides_to_text(&account.overrides),
+        account.created_at.0,
+    )
+}
+
+/// Creates the account and its first key in one transaction (a D1 batch).
+pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::NewKey) -> Result<()> {
+    db.batch(vec![
+        insert_statement(db, account)?,
+        keys::insert_statement(db, key)?,
+    ])
+    .await?;
+    Ok(())
+}
+
+pub async fn get(db: &D1Database, id: &str) -> Result<Option<Account>> {
+    let row = query!(
+        db,
+        "SELECT id, name, plan, limits, created_at FROM accounts WHERE id = ?1",
+        id
+    )?
+    .first::<Row>(None)
+    .await?;
+    Ok(row.map(Row::into_account))
+}
+
+pub async fn update(db: &D1Database, account: &Account) -> Result<()> {
+    query!(
+        db,
+        "UPDATE accounts SET name = ?2, plan = ?3, limits = ?4 WHERE id = ?1",
+        account.id,
+        account.name,
+        account.plan.as_str(),
+        overrides_to_text(&account.overrides),
+    )?
+    .run()
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+// Starts the built worker (build/index.js) in workerd through Miniflare, with
+// real local KV, D1 and Durable Objects taken from wrangler.toml, in memory
+// so every run starts empty, and the D1 migrations applied.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { parse } from "smol-toml";
+
+const root = new URL("../..", import.meta.url).pathname;
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const ORIGIN = "http://short.test";
+
+/** Every SQL statement of the migrations, in order. */
+function migrationStatements() {
+  const dir = join(root, "migrations");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(dir, f), "utf8")
+        .replace(/--[^\n]*/g, "")
+        .split(";")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+}
+
+export async function startWorker({ bindings = {} } = {}) {
+  const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
+  const mf = new Miniflare({
+    rootPath: root,
+    modules: true,
+    scriptPath: join(root, config.main),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    kvNamespaces: (config.kv_namespaces ?? []).map((k) => k.binding),
+    d1Databases: (config.d1_databases ?? []).map((d) => d.binding),
+    durableObjects: Object.fromEntries(
+      (config.durable_objects?.bindings ?? []).map((b) => [
+        b.name,
+        { className: b.class_name, useSQLite: true },
+      ]),
+    ),
+    bindings: { ...config.vars, ADMIN_TOKEN, ...bindings },
+    // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
+    cf: { country: "US", colo: "TST" },
+  });
+  await mf.ready;
+  const db = await mf.getD1Database("DB");
+  await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
+  return new Worker(mf);
+}
+
+/** A response with its body read: `json` when it parses, else `text`. */
+async function settle(response) {
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export class Worker {
+  constructor(mf) {
+    this.mf = mf;
+  }
+
+  /** A raw request to the worker; `path` is relative to ORIGIN. */
+  async fetch(path, init = {}) {
+    return settle(await this.mf.dispatchFetch(new URL(path, ORIGIN), { redirect: "manual", ...init }));
+  }
+
+  /** A JSON API request; `key` becomes the bearer token. */
+  async api(method, path, { key, body, headers = {} } = {}) {
+    const init = { method, headers: { ...headers } };
+    if (key) init.headers.Authorization = `Bearer ${key}`;
+    if (body !== undefined) {
+      init.headers["Content-Type"] ??= "application/json";
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    return this.fetch(path, init);
+  }
+
+  /** Creates an account through the operator API; returns {account, key}. */
+  async account(name = "Acme", plan = "pro", extra = {}) {
+    const res = await this.api("POST", "/v1/admin/accounts", {
+      key: ADMIN_TOKEN,
+      body: { name, plan, ...extra },
+    });
+    if (res.status !== 201) throw new Error(`account creation failed: ${res.status} ${res.text}`);
+    return { account: res.json.account, key: res.json.apiKey.key, apiKey: res.json.apiKey };
+  }
+
+  /** The worker's KV namespace, to inspect or break in tests. */
+  kv() {
+    return this.mf.getKVNamespace("LINKS_KV");
+  }
+
+  /** The worker's D1 database, to inspect in tests. */
+  d1() {
+    return this.mf.getD1Database("DB");
+  }
+
+  dispose() {
+    return this.mf.dispose();
+  }
+}
