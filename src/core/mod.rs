@@ -10,6 +10,7 @@ pub mod link;
 pub mod listing;
 pub mod plan;
 pub mod random;
+pub mod ratelimit;
 pub mod redirect;
 pub mod slug;
 pub mod time;
