@@ -2,6 +2,7 @@
 //! Time and randomness come in as arguments, so every function is deterministic.
 
 pub mod fingerprint;
+pub mod hll;
 pub mod plan;
 pub mod referrer;
 pub mod time;
