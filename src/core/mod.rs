@@ -3,6 +3,7 @@
 
 pub mod fingerprint;
 pub mod hll;
+pub mod period;
 pub mod plan;
 pub mod referrer;
 pub mod time;
