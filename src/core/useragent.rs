@@ -68,7 +68,7 @@ pub enum Os {
 }
 
 /// Everything analytics needs to know about the client of one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
     pub device: Device,
     pub platform: Platform,
