@@ -1,12 +1,12 @@
 //! The report: known traffic in, exact figures and both dialects' shapes out.
 
+mod fake_counter;
+
 use super::*;
-use crate::core::analytics::{ClickEvent, ClickRequest, ReferrerRows};
-use crate::core::hll::Hll;
 use crate::core::period::{parse_period, PeriodQuery};
 use crate::core::time::UnixMillis;
+use fake_counter::FakeCounter;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1";
 const ANDROID: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8 Pro) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36";
@@ -15,86 +15,6 @@ const BOT: &str = "Twitterbot/1.0";
 
 fn at(text: &str) -> UnixMillis {
     UnixMillis::parse_rfc3339(text).unwrap()
-}
-
-/// What the ClickCounter does per click, in memory: the rows of
-/// `hourly_counts` and the day sketches.
-#[derive(Default)]
-struct FakeCounter {
-    rows: BTreeMap<(Hour, Dimension, String), u64>,
-    sketches: BTreeMap<i64, Hll>,
-}
-
-impl FakeCounter {
-    fn click(
-        &mut self,
-        time: &str,
-        ip: &str,
-        user_agent: &str,
-        referer: Option<&str>,
-        source: Source,
-    ) {
-        let request = ClickRequest {
-            at: at(time),
-            link_id: "link_abc123",
-            method_is_head: false,
-            user_agent: Some(user_agent),
-            referer,
-            country: Some("US"),
-            ip,
-            source,
-        };
-        let event = ClickEvent::from_request(&request, b"secret");
-        let referrers: Vec<&String> = self
-            .rows
-            .keys()
-            .filter(|(hour, dimension, _)| {
-                *hour == event.hour() && *dimension == Dimension::Referrer
-            })
-            .map(|(_, _, value)| value)
-            .collect();
-        let rows = ReferrerRows {
-            distinct: referrers.len(),
-            includes_this: referrers.contains(&&event.referrer),
-        };
-        for (dimension, value) in event.increments(rows) {
-            *self
-                .rows
-                .entry((event.hour(), dimension, value))
-                .or_default() += 1;
-        }
-        if !event.client.is_bot {
-            self.sketches
-                .entry(event.at.day().0)
-                .or_default()
-                .insert(event.fingerprint);
-        }
-    }
-
-    fn report(&self, period: &Period) -> AnalyticsReport {
-        let counts: Vec<HourlyCount> = self
-            .rows
-            .iter()
-            .map(|((hour, dimension, value), &count)| HourlyCount {
-                hour: *hour,
-                dimension: *dimension,
-                value: value.clone(),
-                count,
-            })
-            .collect();
-        let mut merged = Hll::new();
-        period
-            .days()
-            .filter_map(|day| self.sketches.get(&day.0))
-            .for_each(|s| merged.merge(s));
-        build_report(ReportInput {
-            link_id: "link_abc123",
-            slug: "summer",
-            period,
-            counts: &counts,
-            unique_visitors: merged.estimate(),
-        })
-    }
 }
 
 fn period(from: &str, to: &str) -> Period {
