@@ -2,16 +2,22 @@
 //! Time and randomness come in as arguments, so every function is deterministic.
 
 pub mod account;
+pub mod analytics;
 pub mod apikey;
 pub mod destination;
 pub mod fields;
+pub mod fingerprint;
+pub mod hll;
 pub mod html;
 pub mod link;
 pub mod listing;
+pub mod period;
 pub mod plan;
 pub mod random;
 pub mod ratelimit;
 pub mod redirect;
+pub mod referrer;
 pub mod slug;
 pub mod time;
+pub mod useragent;
 pub mod validation;

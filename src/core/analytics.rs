@@ -1,0 +1,322 @@
+//! The click-analytics model: what one click is, what the ClickCounter
+//! Durable Object stores for it, and (in [`report`]) how stored counts become
+//! the response of both analytics endpoints.
+//!
+//! # Storage, bounded per link per day
+//!
+//! The ClickCounter keeps counts per hour and per (dimension, value), plus
+//! HyperLogLog sketches for unique visitors; no visitor identifier is stored.
+//! Proposed SQLite schema (the SQL text itself belongs in `store`/`objects`):
+//!
+//! ```sql
+//! CREATE TABLE IF NOT EXISTS hourly_counts (
+//!   hour      INTEGER NOT NULL,  -- period::Hour: hours since the Unix epoch
+//!   dimension TEXT    NOT NULL,  -- Dimension::as_str
+//!   value     TEXT    NOT NULL,  -- '' for `clicks` and `bots`
+//!   count     INTEGER NOT NULL,
+//!   PRIMARY KEY (hour, dimension, value)
+//! );
+//! CREATE TABLE IF NOT EXISTS sketches (
+//!   kind   TEXT    NOT NULL,     -- 'hour' | 'day' (SketchKey)
+//!   start  INTEGER NOT NULL,     -- Hour or Day number
+//!   sketch BLOB    NOT NULL,     -- Hll::to_bytes, a few bytes to ~16 KiB
+//!   PRIMARY KEY (kind, start)
+//! );
+//! -- One click, in one transaction:
+//! SELECT COUNT(*), COALESCE(MAX(value = ?2), 0) FROM hourly_counts
+//!   WHERE hour = ?1 AND dimension = 'referrer';            -- ReferrerRows
+//! INSERT INTO hourly_counts VALUES (?1, ?2, ?3, 1)
+//!   ON CONFLICT DO UPDATE SET count = count + 1;           -- per increment
+//! -- then, for humans, read-insert-write the two sketches of sketch_keys().
+//! -- A report:
+//! SELECT hour, dimension, value, count FROM hourly_counts
+//!   WHERE hour BETWEEN ?1 AND ?2;                          -- the period
+//! ```
+//!
+//! Every dimension has bounded cardinality: countries ≤ 26², device 3,
+//! platform 3, browser and OS a fixed enum, source 2, and referrers capped at
+//! [`MAX_REFERRERS_PER_HOUR`] plus [`OTHER_REFERRERS`]. So an hour holds at
+//! most ~810 rows (a day ~19k) however much traffic or however many forged
+//! `Referer` headers arrive; typical links have a handful of rows per hour.
+//! Hour sketches older than [`HOURLY_SKETCH_RETENTION`] hours can be deleted.
+
+pub mod report;
+
+use crate::core::fingerprint::fingerprint;
+use crate::core::period::{Hour, Period};
+use crate::core::referrer::referrer_host;
+use crate::core::time::{Day, UnixMillis};
+use crate::core::useragent::{classify, Client};
+use serde::{Deserialize, Serialize};
+
+/// Distinct referrer hosts an hour may hold before the rest count as
+/// [`OTHER_REFERRERS`]: `Referer` is client-controlled, so it must not be
+/// able to grow storage without bound.
+pub const MAX_REFERRERS_PER_HOUR: usize = 100;
+/// The referrer of clicks past the cap. Parentheses cannot occur in a host.
+pub const OTHER_REFERRERS: &str = "(other)";
+/// Hours an hour sketch must be kept: the 24h period reaches back 24 hours,
+/// doubled so a late click or a slow alarm never finds it gone.
+pub const HOURLY_SKETCH_RETENTION: i64 = 48;
+
+/// How the click arrived: by the short link itself or by scanning its QR code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Link,
+    Qr,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Link => "link",
+            Source::Qr => "qr",
+        }
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, or `XX` when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct Country([u8; 2]);
+
+impl Country {
+    pub const UNKNOWN: Country = Country(*b"XX");
+
+    /// Two ASCII letters, uppercased; anything else (absent, `T1` for Tor,
+    /// garbage) is [`Country::UNKNOWN`].
+    pub fn parse(code: Option<&str>) -> Self {
+        match code.map(|c| c.trim().as_bytes()) {
+            Some(&[a, b]) if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Country([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+            }
+            _ => Country::UNKNOWN,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("XX")
+    }
+}
+
+impl From<String> for Country {
+    fn from(code: String) -> Self {
+        Country::parse(Some(&code))
+    }
+}
+
+impl From<Country> for String {
+    fn from(country: Country) -> Self {
+        country.as_str().to_owned()
+    }
+}
+
+/// What the redirect knows about a request, as it arrived.
+#[derive(Debug, Clone, Copy)]
+pub struct ClickRequest<'a> {
+    pub at: UnixMillis,
+    pub link_id: &'a str,
+    pub method_is_head: bool,
+    pub user_agent: Option<&'a str>,
+    pub referer: Option<&'a str>,
+    /// Cloudflare's `request.cf.country`.
+    pub country: Option<&'a str>,
+    /// `CF-Connecting-IP`: hashed into the fingerprint, never kept.
+    pub ip: &'a str,
+    pub source: Source,
+}
+
+/// One classified click, as the redirect sends it to the ClickCounter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClickEvent {
+    #[serde(with = "unix_millis")]
+    pub at: UnixMillis,
+    pub country: Country,
+    pub client: Client,
+    /// A [`referrer_host`]: a host, an app id, or `direct`.
+    pub referrer: String,
+    pub source: Source,
+    /// A keyed hash of IP and User-Agent: only ever inserted into sketches.
+    pub fingerprint: u64,
+}
+
+/// A counter a click adds one to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Clicks,
+    Bots,
+    Country,
+    Device,
+    Platform,
+    Browser,
+    Os,
+    Referrer,
+    Source,
+}
+
+/// What the click's hour already holds for the `referrer` dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferrerRows {
+    /// Distinct referrer values stored for the hour.
+    pub distinct: usize,
+    /// Whether the click's own referrer is one of them.
+    pub includes_this: bool,
+}
+
+/// One stored row: `count` events in `hour` had `value` for `dimension`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourlyCount {
+    pub hour: Hour,
+    pub dimension: Dimension,
+    pub value: String,
+    pub count: u64,
+}
+
+/// A unique-visitor sketch's key: per hour (kept briefly) or per day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SketchKey {
+    Hour(Hour),
+    Day(Day),
+}
+
+impl ClickEvent {
+    /// Classifies a request. HEAD requests and bot User-Agents become bot
+    /// hits; the secret keys the fingerprint (a wrangler secret).
+    pub fn from_request(request: &ClickRequest<'_>, secret: &[u8]) -> Self {
+        let user_agent = request.user_agent.unwrap_or("");
+        ClickEvent {
+            at: request.at,
+            country: Country::parse(request.country),
+            client: classify(user_agent, request.method_is_head),
+            referrer: referrer_host(request.referer),
+            source: request.source,
+            fingerprint: fingerprint(secret, request.ip, user_agent, request.link_id),
+        }
+    }
+
+    pub fn hour(&self) -> Hour {
+        Hour::of(self.at)
+    }
+
+    /// The counters of [`ClickEvent::hour`] this click adds one to. A bot
+    /// only counts as a bot hit; a person counts once in every dimension.
+    pub fn increments(&self, referrers: ReferrerRows) -> Vec<(Dimension, String)> {
+        if self.client.is_bot {
+            return vec![(Dimension::Bots, String::new())];
+        }
+        let referrer = if referrers.includes_this || referrers.distinct < MAX_REFERRERS_PER_HOUR {
+            self.referrer.as_str()
+        } else {
+            OTHER_REFERRERS
+        };
+        let client = &self.client;
+        [
+            (Dimension::Clicks, ""),
+            (Dimension::Country, self.country.as_str()),
+            (Dimension::Device, client.device.as_str()),
+            (Dimension::Platform, client.platform.as_str()),
+            (Dimension::Browser, client.browser.as_str()),
+            (Dimension::Os, client.os.as_str()),
+            (Dimension::Referrer, referrer),
+            (Dimension::Source, self.source.as_str()),
+        ]
+        .into_iter()
+        .map(|(dimension, value)| (dimension, value.to_owned()))
+        .collect()
+    }
+
+    /// The sketches the fingerprint goes into: none for bots, else the
+    /// click's hour and day.
+    pub fn sketch_keys(&self) -> Vec<SketchKey> {
+        if self.client.is_bot {
+            return Vec::new();
+        }
+        vec![SketchKey::Hour(self.hour()), SketchKey::Day(self.at.day())]
+    }
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 9] = [
+        Dimension::Clicks,
+        Dimension::Bots,
+        Dimension::Country,
+        Dimension::Device,
+        Dimension::Platform,
+        Dimension::Browser,
+        Dimension::Os,
+        Dimension::Referrer,
+        Dimension::Source,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Clicks => "clicks",
+            Dimension::Bots => "bots",
+            Dimension::Country => "country",
+            Dimension::Device => "device",
+            Dimension::Platform => "platform",
+            Dimension::Browser => "browser",
+            Dimension::Os => "os",
+            Dimension::Referrer => "referrer",
+            Dimension::Source => "source",
+        }
+    }
+
+    /// The inverse of [`Dimension::as_str`], for rows read back from storage.
+    pub fn parse(name: &str) -> Option<Self> {
+        Dimension::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+}
+
+impl SketchKey {
+    pub fn kind(self) -> &'static str {
+        match self {
+            SketchKey::Hour(_) => "hour",
+            SketchKey::Day(_) => "day",
+        }
+    }
+
+    pub fn start(self) -> i64 {
+        match self {
+            SketchKey::Hour(hour) => hour.0,
+            SketchKey::Day(day) => day.0,
+        }
+    }
+}
+
+/// The sketches to merge for a period's unique visitors. Hour sketches when
+/// the period is hourly and they are all still kept, so `24h` counts exactly
+/// its 24 hours; otherwise the day sketches of every day it touches, which
+/// over-covers a period that starts or ends mid-day (the report then caps
+/// uniques at clicks).
+pub fn sketches_for(period: &Period, now: UnixMillis) -> Vec<SketchKey> {
+    if period.is_hourly() && period.first_hour() >= first_kept_hour_sketch(now) {
+        period.hours().map(SketchKey::Hour).collect()
+    } else {
+        period.days().map(SketchKey::Day).collect()
+    }
+}
+
+/// Hour sketches before this hour are no longer needed (see
+/// [`HOURLY_SKETCH_RETENTION`]); the ClickCounter's alarm may delete them.
+pub fn first_kept_hour_sketch(now: UnixMillis) -> Hour {
+    Hour(Hour::of(now).0 - (HOURLY_SKETCH_RETENTION - 1))
+}
+
+/// `UnixMillis` as a JSON integer, for the redirect → ClickCounter body.
+mod unix_millis {
+    use crate::core::time::UnixMillis;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &UnixMillis, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(at.0)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<UnixMillis, D::Error> {
+        i64::deserialize(deserializer).map(UnixMillis)
+    }
+}
+
+#[cfg(test)]
+mod tests;
