@@ -2,4 +2,5 @@
 //! Time and randomness come in as arguments, so every function is deterministic.
 
 pub mod plan;
+pub mod qr;
 pub mod time;
