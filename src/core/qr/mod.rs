@@ -7,6 +7,18 @@
 //! Layout: `matrix` (modules + the hole cleared for a logo), `svg` and `png` (encoders),
 //! `logo` (sniffing, decoding, resampling), `color` (parsing, compositing, contrast).
 
+// A panic resets the whole worker instance (DESIGN.md §4.4), so outside tests the
+// compiler enforces what review would otherwise have to catch.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 mod color;
 mod error;
 mod logo;
