@@ -311,3 +311,132 @@ pub(super) fn resample(src: &Raster, width: u32, height: u32) -> Raster {
         pixels,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn solid(width: u32, height: u32, colour: Rgba) -> Raster {
+        Raster {
+            width,
+            height,
+            pixels: vec![colour; (width * height) as usize],
+        }
+    }
+
+    #[test]
+    fn filter_weights_are_normalised() {
+        for (src, dst) in [(1, 1), (1, 300), (7, 3), (256, 300), (1000, 37), (300, 300)] {
+            let weights = filter_weights(src, dst);
+            assert_eq!(weights.len(), dst as usize);
+            for taps in weights {
+                let total: f32 = taps.iter().map(|&(_, w)| w).sum();
+                assert!((total - 1.0).abs() < 1e-4, "{src}->{dst}: {total}");
+                assert!(taps.iter().all(|&(j, _)| j < src as usize));
+            }
+        }
+    }
+
+    #[test]
+    fn resampling_keeps_flat_colours_and_hides_transparent_ones() {
+        let teal = Rgba {
+            r: 0,
+            g: 128,
+            b: 128,
+            a: 200,
+        };
+        for (w, h) in [(1, 1), (13, 40), (300, 200)] {
+            let out = resample(&solid(64, 48, teal), w, h);
+            assert_eq!(out.pixels.len(), (w * h) as usize);
+            assert!(out.pixels.iter().all(|&p| p == teal), "{w}x{h}");
+        }
+        // Left half opaque black, right half transparent *red*: no red may bleed in.
+        let mut half = solid(
+            8,
+            8,
+            Rgba {
+                r: 255,
+                g: 0,
+                b: 0,
+                a: 0,
+            },
+        );
+        for row in half.pixels.chunks_exact_mut(8) {
+            row[..4].fill(Rgba::BLACK);
+        }
+        let out = resample(&half, 3, 3);
+        assert!(out.pixels.iter().all(|p| p.r == 0), "{:?}", out.pixels);
+        assert!(out.pixels[1].a > 0 && out.pixels[1].a < 255);
+    }
+
+    fn png_bytes(
+        color: png::ColorType,
+        depth: png::BitDepth,
+        data: &[u8],
+        palette: Option<Vec<u8>>,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, 2, 1);
+        enc.set_color(color);
+        enc.set_depth(depth);
+        if let Some(p) = palette {
+            enc.set_palette(p);
+        }
+        enc.write_header().unwrap().write_image_data(data).unwrap();
+        out
+    }
+
+    #[test]
+    fn decodes_every_png_colour_type_to_rgba() {
+        use png::{BitDepth, ColorType};
+        let cases = [
+            png_bytes(ColorType::Grayscale, BitDepth::Eight, &[0, 255], None),
+            png_bytes(
+                ColorType::GrayscaleAlpha,
+                BitDepth::Eight,
+                &[0, 255, 255, 255],
+                None,
+            ),
+            png_bytes(
+                ColorType::Rgb,
+                BitDepth::Eight,
+                &[0, 0, 0, 255, 255, 255],
+                None,
+            ),
+            png_bytes(
+                ColorType::Indexed,
+                BitDepth::Eight,
+                &[1, 0],
+                Some(vec![255, 255, 255, 0, 0, 0]),
+            ),
+            png_bytes(
+                ColorType::Rgb,
+                BitDepth::Sixteen,
+                &[0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255],
+                None,
+            ),
+        ];
+        for (i, bytes) in cases.into_iter().enumerate() {
+            let logo = Logo::from_bytes(bytes, "image/png").unwrap();
+            let raster = logo.raster().unwrap();
+            assert_eq!(raster.pixels, vec![Rgba::BLACK, Rgba::WHITE], "case {i}");
+            assert_eq!(logo.aspect(), 2.0);
+        }
+    }
+
+    #[test]
+    fn sniffs_svg_only_when_it_is_svg_text() {
+        assert!(looks_like_svg(
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+            ""
+        ));
+        assert!(looks_like_svg(
+            b"\xef\xbb\xbf <?xml version='1.0'?><svg/>",
+            "text/xml"
+        ));
+        assert!(looks_like_svg(b"<!-- c --><svg/>", "image/svg+xml"));
+        assert!(!looks_like_svg(b"<!-- c --><svg/>", "text/plain"));
+        assert!(!looks_like_svg(b"<html><svg/></html>", "text/html"));
+        assert!(!looks_like_svg(b"\xff\xfe<svg/>", "image/svg+xml"));
+    }
+}
