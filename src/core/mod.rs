@@ -13,6 +13,7 @@ pub mod link;
 pub mod listing;
 pub mod period;
 pub mod plan;
+pub mod qr;
 pub mod random;
 pub mod ratelimit;
 pub mod redirect;

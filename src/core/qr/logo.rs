@@ -1,0 +1,442 @@
+//! Logos placed in the centre of a code: sniffing and validating the fetched bytes,
+//! decoding PNG/JPEG to RGBA, and resampling to the box they are drawn in.
+
+use std::io::Cursor;
+
+use super::{QrError, Rgba};
+
+/// Largest logo accepted, in bytes. A logo is drawn at under half the code's width
+/// (at most ~900 px), so bigger files only cost fetch time and worker memory.
+pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+
+/// Largest decoded logo, in pixels (16 MiB as RGBA): a worker has 128 MB in all, and a
+/// small compressed file can declare a huge image.
+const MAX_LOGO_PIXELS: u64 = 4 * 1024 * 1024;
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+const JPEG_MAGIC: &[u8] = b"\xff\xd8\xff";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoKind {
+    Png,
+    Jpeg,
+    /// Only embedded in SVG output, as a data URI in `<image>`: browsers render such an
+    /// image in secure static mode (no scripts, no external loads), and the base64
+    /// encoding keeps its markup out of ours.
+    Svg,
+}
+
+impl LogoKind {
+    pub fn mime(self) -> &'static str {
+        match self {
+            LogoKind::Png => "image/png",
+            LogoKind::Jpeg => "image/jpeg",
+            LogoKind::Svg => "image/svg+xml",
+        }
+    }
+}
+
+/// Decoded pixels, straight-alpha RGBA, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Raster {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<Rgba>,
+}
+
+/// A validated logo. Raster logos are decoded once up front, so bad bytes fail here
+/// with a clear error rather than halfway through a render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logo {
+    bytes: Vec<u8>,
+    kind: LogoKind,
+    raster: Option<Raster>,
+}
+
+impl Logo {
+    /// Validates fetched logo bytes. The kind comes from the bytes themselves (servers
+    /// often send a wrong `Content-Type`); the content type only identifies SVG, which
+    /// has no magic number, though SVG text starting with `<svg` or `<?xml` is accepted too.
+    ///
+    /// # Errors
+    /// [`QrError::Logo`] when the bytes are too big, of an unsupported type, or undecodable.
+    pub fn from_bytes(bytes: Vec<u8>, content_type: &str) -> Result<Logo, QrError> {
+        if bytes.is_empty() {
+            return Err(QrError::Logo("is empty".to_owned()));
+        }
+        if bytes.len() > MAX_LOGO_BYTES {
+            return Err(QrError::Logo(format!(
+                "is {} bytes; the limit is {MAX_LOGO_BYTES}",
+                bytes.len()
+            )));
+        }
+        let (kind, raster) = if bytes.starts_with(PNG_MAGIC) {
+            (LogoKind::Png, Some(decode_png(&bytes)?))
+        } else if bytes.starts_with(JPEG_MAGIC) {
+            (LogoKind::Jpeg, Some(decode_jpeg(&bytes)?))
+        } else if looks_like_svg(&bytes, content_type) {
+            (LogoKind::Svg, None)
+        } else {
+            let shown = if content_type.is_empty() {
+                "none"
+            } else {
+                content_type
+            };
+            return Err(QrError::Logo(format!(
+                "must be a PNG, JPEG or SVG image (content type: {shown})"
+            )));
+        };
+        Ok(Logo {
+            bytes,
+            kind,
+            raster,
+        })
+    }
+
+    pub fn kind(&self) -> LogoKind {
+        self.kind
+    }
+
+    /// The original file, as embedded in SVG output.
+    pub(super) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Decoded pixels; `None` for SVG logos.
+    pub(super) fn raster(&self) -> Option<&Raster> {
+        self.raster.as_ref()
+    }
+
+    /// Width / height, for fitting the logo in its square box (SVG logos are
+    /// letterboxed by the viewer, so treat them as square).
+    pub(super) fn aspect(&self) -> f64 {
+        match &self.raster {
+            Some(r) => f64::from(r.width) / f64::from(r.height),
+            None => 1.0,
+        }
+    }
+}
+
+fn looks_like_svg(bytes: &[u8], content_type: &str) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let starts_right = text.starts_with("<svg") || text.starts_with("<?xml");
+    (mime.eq_ignore_ascii_case("image/svg+xml") || starts_right) && text.contains("<svg")
+}
+
+fn undecodable(kind: &str, reason: impl std::fmt::Display) -> QrError {
+    QrError::Logo(format!("could not be decoded as {kind}: {reason}"))
+}
+
+fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
+    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_LOGO_PIXELS {
+        return Err(QrError::Logo(format!(
+            "is {width}x{height} pixels; at most {MAX_LOGO_PIXELS} pixels are allowed"
+        )));
+    }
+    Ok(())
+}
+
+fn decode_png(bytes: &[u8]) -> Result<Raster, QrError> {
+    let mut decoder = png::Decoder::new(Cursor::new(bytes));
+    // Palette → RGB, tRNS → alpha, 16-bit → 8-bit: leaves 8-bit gray/GA/RGB/RGBA.
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| undecodable("PNG", e))?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    check_dimensions(width, height)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| undecodable("PNG", "image too large"))?;
+    let mut buf = vec![0; size];
+    let frame = reader
+        .next_frame(&mut buf)
+        .map_err(|e| undecodable("PNG", e))?;
+    let data = buf.get(..frame.buffer_size()).unwrap_or(&[]);
+    let pixels: Vec<Rgba> = match frame.color_type {
+        png::ColorType::Grayscale => data.iter().map(|&l| Rgba::opaque(l, l, l)).collect(),
+        png::ColorType::GrayscaleAlpha => data
+            .chunks_exact(2)
+            .map(|p| match *p {
+                [l, a] => Rgba {
+                    r: l,
+                    g: l,
+                    b: l,
+                    a,
+                },
+                _ => Rgba::TRANSPARENT,
+            })
+            .collect(),
+        png::ColorType::Rgb => data.chunks_exact(3).map(rgb).collect(),
+        png::ColorType::Rgba => data
+            .chunks_exact(4)
+            .map(|p| match *p {
+                [r, g, b, a] => Rgba { r, g, b, a },
+                _ => Rgba::TRANSPARENT,
+            })
+            .collect(),
+        png::ColorType::Indexed => return Err(undecodable("PNG", "palette not expanded")),
+    };
+    raster(width, height, pixels, "PNG")
+}
+
+fn decode_jpeg(bytes: &[u8]) -> Result<Raster, QrError> {
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(|e| undecodable("JPEG", e))?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| undecodable("JPEG", "no frame header"))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    check_dimensions(width, height)?;
+    let data = decoder.decode().map_err(|e| undecodable("JPEG", e))?;
+    let pixels: Vec<Rgba> = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L8 => data.iter().map(|&l| Rgba::opaque(l, l, l)).collect(),
+        // 16-bit samples come big-endian; the high byte is enough for a logo.
+        jpeg_decoder::PixelFormat::L16 => data
+            .chunks_exact(2)
+            .map(|p| {
+                let l = p.first().copied().unwrap_or(0);
+                Rgba::opaque(l, l, l)
+            })
+            .collect(),
+        jpeg_decoder::PixelFormat::RGB24 => data.chunks_exact(3).map(rgb).collect(),
+        // The decoder already un-inverts Adobe CMYK, so these are ink amounts.
+        jpeg_decoder::PixelFormat::CMYK32 => data
+            .chunks_exact(4)
+            .map(|p| match *p {
+                [c, m, y, k] => {
+                    let ink = |v: u8| {
+                        let keep = u32::from(255 - v) * u32::from(255 - k);
+                        u8::try_from((keep + 127) / 255).unwrap_or(u8::MAX)
+                    };
+                    Rgba::opaque(ink(c), ink(m), ink(y))
+                }
+                _ => Rgba::TRANSPARENT,
+            })
+            .collect(),
+    };
+    raster(width, height, pixels, "JPEG")
+}
+
+fn rgb(p: &[u8]) -> Rgba {
+    match *p {
+        [r, g, b] => Rgba::opaque(r, g, b),
+        _ => Rgba::TRANSPARENT,
+    }
+}
+
+/// Guards against a decoder handing back fewer pixels than its header promised.
+fn raster(width: u32, height: u32, pixels: Vec<Rgba>, kind: &str) -> Result<Raster, QrError> {
+    if pixels.len() as u64 != u64::from(width) * u64::from(height) {
+        return Err(undecodable(kind, "truncated pixel data"));
+    }
+    Ok(Raster {
+        width,
+        height,
+        pixels,
+    })
+}
+
+/// For each output index, the (input index, weight) pairs of a triangle filter whose
+/// radius is one input pixel when enlarging (bilinear) and one output pixel's span when
+/// shrinking (so every input pixel contributes: no aliasing). Weights sum to 1.
+fn filter_weights(src: u32, dst: u32) -> Vec<Vec<(usize, f32)>> {
+    let ratio = src as f32 / dst as f32;
+    let radius = ratio.max(1.0);
+    (0..dst)
+        .map(|i| {
+            let centre = (i as f32 + 0.5) * ratio;
+            let lo = (centre - radius).floor().max(0.0) as usize;
+            let hi = ((centre + radius).ceil() as usize).min(src as usize);
+            let mut taps: Vec<(usize, f32)> = (lo..hi)
+                .map(|j| (j, 1.0 - ((j as f32 + 0.5 - centre).abs() / radius)))
+                .filter(|&(_, w)| w > 0.0)
+                .collect();
+            let total: f32 = taps.iter().map(|&(_, w)| w).sum();
+            if total > 0.0 {
+                taps.iter_mut().for_each(|(_, w)| *w /= total);
+            }
+            taps
+        })
+        .collect()
+}
+
+/// Resizes `src` to `width`×`height`, filtering in premultiplied alpha so transparent
+/// pixels' colours don't bleed into edges. Works one output row at a time: memory is
+/// O(width), not O(source height × width).
+pub(super) fn resample(src: &Raster, width: u32, height: u32) -> Raster {
+    let across = filter_weights(src.width, width);
+    let down = filter_weights(src.height, height);
+    let src_w = src.width as usize;
+    let mut pixels = Vec::with_capacity(width as usize * height as usize);
+    let mut row_acc = vec![[0f32; 4]; width as usize];
+    for taps_y in &down {
+        row_acc.iter_mut().for_each(|p| *p = [0.0; 4]);
+        for &(sy, wy) in taps_y {
+            let Some(line) = src.pixels.get(sy * src_w..(sy + 1) * src_w) else {
+                continue;
+            };
+            for (acc, taps_x) in row_acc.iter_mut().zip(&across) {
+                for &(sx, wx) in taps_x {
+                    if let Some(p) = line.get(sx) {
+                        let w = wx * wy;
+                        let a = f32::from(p.a);
+                        acc[0] += w * f32::from(p.r) * a;
+                        acc[1] += w * f32::from(p.g) * a;
+                        acc[2] += w * f32::from(p.b) * a;
+                        acc[3] += w * a;
+                    }
+                }
+            }
+        }
+        pixels.extend(row_acc.iter().map(|&[r, g, b, a]| {
+            if a < 0.5 {
+                return Rgba::TRANSPARENT;
+            }
+            // `as u8` saturates, which is the clamp we want for rounding overshoot.
+            let c = |v: f32| (v / a).round() as u8;
+            Rgba {
+                r: c(r),
+                g: c(g),
+                b: c(b),
+                a: a.round() as u8,
+            }
+        }));
+    }
+    Raster {
+        width,
+        height,
+        pixels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn solid(width: u32, height: u32, colour: Rgba) -> Raster {
+        Raster {
+            width,
+            height,
+            pixels: vec![colour; (width * height) as usize],
+        }
+    }
+
+    #[test]
+    fn filter_weights_are_normalised() {
+        for (src, dst) in [(1, 1), (1, 300), (7, 3), (256, 300), (1000, 37), (300, 300)] {
+            let weights = filter_weights(src, dst);
+            assert_eq!(weights.len(), dst as usize);
+            for taps in weights {
+                let total: f32 = taps.iter().map(|&(_, w)| w).sum();
+                assert!((total - 1.0).abs() < 1e-4, "{src}->{dst}: {total}");
+                assert!(taps.iter().all(|&(j, _)| j < src as usize));
+            }
+        }
+    }
+
+    #[test]
+    fn resampling_keeps_flat_colours_and_hides_transparent_ones() {
+        let teal = Rgba {
+            r: 0,
+            g: 128,
+            b: 128,
+            a: 200,
+        };
+        for (w, h) in [(1, 1), (13, 40), (300, 200)] {
+            let out = resample(&solid(64, 48, teal), w, h);
+            assert_eq!(out.pixels.len(), (w * h) as usize);
+            assert!(out.pixels.iter().all(|&p| p == teal), "{w}x{h}");
+        }
+        // Left half opaque black, right half transparent *red*: no red may bleed in.
+        let mut half = solid(
+            8,
+            8,
+            Rgba {
+                r: 255,
+                g: 0,
+                b: 0,
+                a: 0,
+            },
+        );
+        for row in half.pixels.chunks_exact_mut(8) {
+            row[..4].fill(Rgba::BLACK);
+        }
+        let out = resample(&half, 3, 3);
+        assert!(out.pixels.iter().all(|p| p.r == 0), "{:?}", out.pixels);
+        assert!(out.pixels[1].a > 0 && out.pixels[1].a < 255);
+    }
+
+    fn png_bytes(
+        color: png::ColorType,
+        depth: png::BitDepth,
+        data: &[u8],
+        palette: Option<Vec<u8>>,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, 2, 1);
+        enc.set_color(color);
+        enc.set_depth(depth);
+        if let Some(p) = palette {
+            enc.set_palette(p);
+        }
+        enc.write_header().unwrap().write_image_data(data).unwrap();
+        out
+    }
+
+    #[test]
+    fn decodes_every_png_colour_type_to_rgba() {
+        use png::{BitDepth, ColorType};
+        let cases = [
+            png_bytes(ColorType::Grayscale, BitDepth::Eight, &[0, 255], None),
+            png_bytes(
+                ColorType::GrayscaleAlpha,
+                BitDepth::Eight,
+                &[0, 255, 255, 255],
+                None,
+            ),
+            png_bytes(
+                ColorType::Rgb,
+                BitDepth::Eight,
+                &[0, 0, 0, 255, 255, 255],
+                None,
+            ),
+            png_bytes(
+                ColorType::Indexed,
+                BitDepth::Eight,
+                &[1, 0],
+                Some(vec![255, 255, 255, 0, 0, 0]),
+            ),
+            png_bytes(
+                ColorType::Rgb,
+                BitDepth::Sixteen,
+                &[0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255],
+                None,
+            ),
+        ];
+        for (i, bytes) in cases.into_iter().enumerate() {
+            let logo = Logo::from_bytes(bytes, "image/png").unwrap();
+            let raster = logo.raster().unwrap();
+            assert_eq!(raster.pixels, vec![Rgba::BLACK, Rgba::WHITE], "case {i}");
+            assert_eq!(logo.aspect(), 2.0);
+        }
+    }
+
+    #[test]
+    fn sniffs_svg_only_when_it_is_svg_text() {
+        assert!(looks_like_svg(
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+            ""
+        ));
+        assert!(looks_like_svg(
+            b"\xef\xbb\xbf <?xml version='1.0'?><svg/>",
+            "text/xml"
+        ));
+        assert!(looks_like_svg(b"<!-- c --><svg/>", "image/svg+xml"));
+        assert!(!looks_like_svg(b"<!-- c --><svg/>", "text/plain"));
+        assert!(!looks_like_svg(b"<html><svg/></html>", "text/html"));
+        assert!(!looks_like_svg(b"\xff\xfe<svg/>", "image/svg+xml"));
+    }
+}
