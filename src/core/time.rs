@@ -42,35 +42,23 @@ impl UnixMillis {
     /// Parses RFC 3339 (`2026-02-01T10:00:00Z`, fractional seconds and
     /// `±HH:MM` offsets allowed; `t`/`z` and a space separator too).
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
-        let b = text.as_bytes();
-        if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') {
+        let (date, rest) = (text.get(..10)?, text.get(10..)?);
+        let day = Day::parse(date)?;
+        let b = rest.as_bytes();
+        let [sep, h1, h2, b':', m1, m2, b':', s1, s2, rest @ ..] = b else {
+            return None;
+        };
+        if !matches!(sep, b'T' | b't' | b' ') {
             return None;
         }
-        let day = Day::parse(text.get(..10)?)?;
-        if b[13] != b':' || b[16] != b':' {
-            return None;
-        }
-        let hour = digits(&b[11..13])?;
-        let minute = digits(&b[14..16])?;
-        let second = digits(&b[17..19])?;
+        let hour = digits(&[*h1, *h2])?;
+        let minute = digits(&[*m1, *m2])?;
+        let second = digits(&[*s1, *s2])?;
         // 60 is a leap second: accepted and folded into the next minute's 0.
         if hour > 23 || minute > 59 || second > 60 {
             return None;
         }
-        let mut rest = &b[19..];
-        let mut millis = 0;
-        if rest.first() == Some(&b'.') {
-            let frac_len = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if frac_len == 0 {
-                return None;
-            }
-            let mut scale = 100;
-            for &c in rest[1..].iter().take(frac_len.min(3)) {
-                millis += i64::from(c - b'0') * scale;
-                scale /= 10;
-            }
-            rest = &rest[1 + frac_len..];
-        }
+        let (millis, rest) = fraction(rest)?;
         let offset_minutes = match rest {
             [b'Z' | b'z'] => 0,
             [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
@@ -95,16 +83,35 @@ impl UnixMillis {
     }
 }
 
+/// An optional `.fff…` fraction of a second: its milliseconds (digits past
+/// the third are read and ignored) and what follows it.
+fn fraction(bytes: &[u8]) -> Option<(i64, &[u8])> {
+    let Some((b'.', after_dot)) = bytes.split_first() else {
+        return Some((0, bytes));
+    };
+    let len = after_dot.iter().take_while(|c| c.is_ascii_digit()).count();
+    if len == 0 {
+        return None;
+    }
+    let (frac, rest) = after_dot.split_at(len);
+    let millis = frac
+        .iter()
+        .take(3)
+        .zip([100, 10, 1])
+        .map(|(c, scale)| i64::from(c - b'0') * scale)
+        .sum();
+    Some((millis, rest))
+}
+
 impl Day {
     /// Parses `YYYY-MM-DD`, rejecting impossible dates such as `2026-02-30`.
     pub fn parse(text: &str) -> Option<Self> {
-        let b = text.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = text.as_bytes() else {
             return None;
-        }
-        let year = digits(&b[0..4])?;
-        let month = digits(&b[5..7])?;
-        let day = digits(&b[8..10])?;
+        };
+        let year = digits(&[*y1, *y2, *y3, *y4])?;
+        let month = digits(&[*m1, *m2])?;
+        let day = digits(&[*d1, *d2])?;
         if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
             return None;
         }
