@@ -44,6 +44,8 @@ impl DestinationUrl {
         let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
             return Err("must have a host".into());
         };
+        // `short.link.` is the same host as `short.link` (a fully-qualified name).
+        let host = host.strip_suffix('.').unwrap_or(host);
         let authority = match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
@@ -135,6 +137,7 @@ mod tests {
             ("https://example.com/\u{0}", "control characters"),
             ("https://smart.link/abc", "short domain"),
             ("https://SMART.LINK/abc", "short domain"),
+            ("https://smart.link./abc", "short domain"),
             ("http://", "absolute URL"),
             (long.as_str(), "at most 8192 bytes"),
         ];
