@@ -154,3 +154,11 @@ test("API responses allow cross-origin use and are never cached", async () => {
   assert.equal(preflight.status, 204);
   assert.match(preflight.headers.get("access-control-allow-headers"), /Authorization/);
 });
+
+test("GET /v1/openapi.json serves the OpenAPI 3.1 contract without auth", async () => {
+  const res = await worker.api("GET", "/v1/openapi.json");
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "application/json");
+  assert.equal(res.json.openapi, "3.1.0");
+  assert.ok(res.json.paths["/v1/links"].post);
+});

@@ -13,7 +13,7 @@ pub enum ApiError {
     Forbidden(String),
     NotFound(String),
     MethodNotAllowed {
-        allow: &'static str,
+        allow: String,
     },
     SlugTaken(String),
     PayloadTooLarge(String),
@@ -89,7 +89,7 @@ impl ApiError {
         }
         let response = Response::from_json(&json!({ "error": error }))?.with_status(self.status());
         match self {
-            ApiError::MethodNotAllowed { allow } => response.headers().set("Allow", allow)?,
+            ApiError::MethodNotAllowed { allow } => response.headers().set("Allow", &allow)?,
             ApiError::Unavailable => response.headers().set("Retry-After", "5")?,
             ApiError::Unauthorized(_) => response.headers().set("WWW-Authenticate", "Bearer")?,
             _ => {}

@@ -8,6 +8,7 @@ mod body;
 mod error;
 mod links;
 mod respond;
+mod routes;
 mod views;
 
 use serde_json::json;
@@ -17,6 +18,10 @@ use crate::config::{self, ShortBase};
 use crate::core::apikey::Scope;
 use auth::Caller;
 use error::ApiError;
+use routes::{Endpoint, Keyed, Lookup, Operator, Public};
+
+/// The API's contract, served at `GET /v1/openapi.json`.
+const OPENAPI: &str = include_str!("../../openapi.json");
 
 /// Everything a handler of an authenticated request needs.
 pub struct Call<'a> {
@@ -32,18 +37,6 @@ impl Call<'_> {
 
     pub fn kv(&self) -> Result<KvStore, ApiError> {
         Ok(self.env.kv(config::LINKS_KV)?)
-    }
-
-    /// 403 unless the caller's key carries `scope`.
-    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
-        if self.caller.scopes.contains(scope) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "this API key lacks the '{}' scope this route needs",
-                scope.as_str()
-            )))
-        }
     }
 }
 
@@ -62,63 +55,73 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
 }
 
 async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
-    let path = req.path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method();
     if method == Method::Options {
         return preflight();
     }
-    match segments.as_slice() {
-        ["health"] => match method {
-            Method::Get | Method::Head => respond::json(200, &json!({ "status": "ok" })),
-            _ => Err(ApiError::MethodNotAllowed { allow: "GET, HEAD" }),
-        },
-        ["v1", "admin", rest @ ..] => {
+    let path = req.path();
+    let (route, params) = match routes::lookup(&method, &path) {
+        Lookup::Found(route, params) => (route, params),
+        Lookup::WrongMethod(allow) => return Err(ApiError::MethodNotAllowed { allow }),
+        Lookup::NotFound => return Err(ApiError::not_found("route")),
+    };
+    let param = params.first().copied().unwrap_or_default();
+    let (scope, endpoint) = match route.endpoint {
+        Endpoint::Public(endpoint) => return public(endpoint),
+        Endpoint::Operator(endpoint) => {
             auth::admin(req, env)?;
-            match (rest, method) {
-                (["accounts"], Method::Post) => admin::create_account(req, env).await,
-                (["accounts"], _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),
-                (["accounts", id], Method::Patch) => admin::update_account(req, id, env).await,
-                (["accounts", _], _) => Err(ApiError::MethodNotAllowed { allow: "PATCH" }),
-                _ => Err(ApiError::not_found("route")),
-            }
+            return operator(endpoint, req, param, env).await;
         }
-        ["v1", rest @ ..] => {
-            let caller = auth::api_key(req, env, ctx).await?;
-            let call = Call {
-                env,
-                base: ShortBase::from_env(env, &req.url()?),
-                caller,
-            };
-            match (rest, method) {
-                (["links"], Method::Get) => {
-                    call.require(Scope::LinksRead)?;
-                    links::list(req, &call).await
-                }
-                (["links"], Method::Post) => {
-                    call.require(Scope::LinksWrite)?;
-                    links::create(req, &call).await
-                }
-                (["links"], _) => Err(ApiError::MethodNotAllowed { allow: "GET, POST" }),
-                (["links", id], Method::Get) => {
-                    call.require(Scope::LinksRead)?;
-                    links::get(id, &call).await
-                }
-                (["links", id], Method::Patch) => {
-                    call.require(Scope::LinksWrite)?;
-                    links::update(req, id, &call).await
-                }
-                (["links", id], Method::Delete) => {
-                    call.require(Scope::LinksWrite)?;
-                    links::delete(id, &call).await
-                }
-                (["links", _], _) => Err(ApiError::MethodNotAllowed {
-                    allow: "GET, PATCH, DELETE",
-                }),
-                _ => Err(ApiError::not_found("route")),
-            }
+        Endpoint::Key(scope, endpoint) => (scope, endpoint),
+    };
+    let caller = auth::api_key(req, env, ctx).await?;
+    require(&caller, scope)?;
+    let call = Call {
+        env,
+        base: ShortBase::from_env(env, &req.url()?),
+        caller,
+    };
+    match endpoint {
+        Keyed::ListLinks => links::list(req, &call).await,
+        Keyed::CreateLink => links::create(req, &call).await,
+        Keyed::GetLink => links::get(param, &call).await,
+        Keyed::UpdateLink => links::update(req, param, &call).await,
+        Keyed::DeleteLink => links::delete(param, &call).await,
+    }
+}
+
+fn public(endpoint: Public) -> Result<Response, ApiError> {
+    match endpoint {
+        Public::Health => respond::json(200, &json!({ "status": "ok" })),
+        Public::OpenApi => {
+            let response = Response::ok(OPENAPI)?;
+            response.headers().set("Content-Type", "application/json")?;
+            Ok(response)
         }
-        _ => Err(ApiError::not_found("route")),
+    }
+}
+
+async fn operator(
+    endpoint: Operator,
+    req: &mut Request,
+    param: &str,
+    env: &Env,
+) -> Result<Response, ApiError> {
+    match endpoint {
+        Operator::CreateAccount => admin::create_account(req, env).await,
+        Operator::UpdateAccount => admin::update_account(req, param, env).await,
+    }
+}
+
+/// 403 unless the caller's key carries `scope`.
+fn require(caller: &Caller, scope: Scope) -> Result<(), ApiError> {
+    if caller.scopes.contains(scope) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "this API key lacks the '{}' scope this route needs",
+            scope.as_str()
+        )))
     }
 }
 

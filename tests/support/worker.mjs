@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { parse } from "smol-toml";
+import { assertDocumented } from "./openapi.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
@@ -80,7 +81,10 @@ export class Worker {
     return settle(await this.mf.dispatchFetch(new URL(path, ORIGIN), { redirect: "manual", ...init }));
   }
 
-  /** A JSON API request; `key` becomes the bearer token. */
+  /**
+   * A JSON API request; `key` becomes the bearer token. The response must
+   * be what openapi.json documents for it, or this throws.
+   */
   async api(method, path, { key, body, headers = {} } = {}) {
     const init = { method, headers: { ...headers } };
     if (key) init.headers.Authorization = `Bearer ${key}`;
@@ -88,7 +92,9 @@ export class Worker {
       init.headers["Content-Type"] ??= "application/json";
       init.body = typeof body === "string" ? body : JSON.stringify(body);
     }
-    return this.fetch(path, init);
+    const response = await this.fetch(path, init);
+    assertDocumented(method, new URL(path, ORIGIN).pathname, response);
+    return response;
   }
 
   /** Creates an account through the operator API; returns {account, key}. */

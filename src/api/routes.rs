@@ -1,0 +1,201 @@
+//! The route table: every method and path the API serves, who may call it,
+//! and which endpoint answers. `openapi.json` documents exactly these
+//! routes (a unit test compares the two).
+
+use worker::Method;
+
+use crate::core::apikey::Scope;
+
+/// What answers a route, grouped by who may call it, so a handler that
+/// needs an authenticated caller can only be reached with one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Public(Public),
+    /// Needs the operator token (`ADMIN_TOKEN`).
+    Operator(Operator),
+    /// Needs an API key carrying the scope.
+    Key(Scope, Keyed),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Public {
+    Health,
+    OpenApi,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    CreateAccount,
+    UpdateAccount,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyed {
+    ListLinks,
+    CreateLink,
+    GetLink,
+    UpdateLink,
+    DeleteLink,
+}
+
+pub struct Route {
+    pub method: Method,
+    /// `/`-separated; `{name}` matches one non-empty segment.
+    pub path: &'static str,
+    pub endpoint: Endpoint,
+}
+
+const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route {
+    Route {
+        method,
+        path,
+        endpoint,
+    }
+}
+
+use Endpoint::{Key, Operator as Op, Public as Open};
+use Method::{Delete, Get, Patch, Post};
+use Scope::{LinksRead, LinksWrite};
+
+pub const ROUTES: &[Route] = &[
+    route(Get, "/health", Open(Public::Health)),
+    route(Get, "/v1/openapi.json", Open(Public::OpenApi)),
+    route(Post, "/v1/admin/accounts", Op(Operator::CreateAccount)),
+    route(
+        Patch,
+        "/v1/admin/accounts/{id}",
+        Op(Operator::UpdateAccount),
+    ),
+    route(Get, "/v1/links", Key(LinksRead, Keyed::ListLinks)),
+    route(Post, "/v1/links", Key(LinksWrite, Keyed::CreateLink)),
+    route(Get, "/v1/links/{idOrSlug}", Key(LinksRead, Keyed::GetLink)),
+    route(
+        Patch,
+        "/v1/links/{idOrSlug}",
+        Key(LinksWrite, Keyed::UpdateLink),
+    ),
+    route(
+        Delete,
+        "/v1/links/{idOrSlug}",
+        Key(LinksWrite, Keyed::DeleteLink),
+    ),
+];
+
+/// The outcome of looking a request up in [`ROUTES`].
+pub enum Lookup<'p> {
+    /// The route and its path parameters, in order.
+    Found(&'static Route, Vec<&'p str>),
+    /// The path exists, with these methods only (for `Allow`).
+    WrongMethod(String),
+    NotFound,
+}
+
+/// Finds the route for a request. `HEAD` is answered as `GET`.
+pub fn lookup<'p>(method: &Method, path: &'p str) -> Lookup<'p> {
+    let method = if *method == Method::Head {
+        &Get
+    } else {
+        method
+    };
+    let mut allowed: Vec<&'static str> = Vec::new();
+    for route in ROUTES {
+        let Some(params) = params(route.path, path) else {
+            continue;
+        };
+        if route.method == *method {
+            return Lookup::Found(route, params);
+        }
+        allowed.push(route.method.as_ref());
+    }
+    if allowed.is_empty() {
+        Lookup::NotFound
+    } else {
+        Lookup::WrongMethod(allowed.join(", "))
+    }
+}
+
+/// The values of `pattern`'s `{…}` segments in `path`, if it matches.
+fn params<'p>(pattern: &str, path: &'p str) -> Option<Vec<&'p str>> {
+    let mut values = Vec::new();
+    let mut path_segments = path.split('/');
+    for expected in pattern.split('/') {
+        let actual = path_segments.next()?;
+        if expected.starts_with('{') {
+            if actual.is_empty() {
+                return None;
+            }
+            values.push(actual);
+        } else if expected != actual {
+            return None;
+        }
+    }
+    path_segments.next().is_none().then_some(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(method: Method, path: &str) -> Option<(Endpoint, Vec<String>)> {
+        match lookup(&method, path) {
+            Lookup::Found(route, params) => Some((
+                route.endpoint,
+                params.into_iter().map(String::from).collect(),
+            )),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn finds_routes_and_their_parameters() {
+        assert_eq!(
+            found(Get, "/v1/links"),
+            Some((Key(LinksRead, Keyed::ListLinks), vec![]))
+        );
+        assert_eq!(
+            found(Patch, "/v1/links/abc"),
+            Some((Key(LinksWrite, Keyed::UpdateLink), vec!["abc".into()]))
+        );
+        assert_eq!(
+            found(Method::Head, "/health"),
+            Some((Open(Public::Health), vec![]))
+        );
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_lists_the_allowed_ones() {
+        match lookup(&Method::Put, "/v1/links") {
+            Lookup::WrongMethod(allow) => assert_eq!(allow, "GET, POST"),
+            _ => panic!("expected WrongMethod"),
+        }
+    }
+
+    #[test]
+    fn extra_or_empty_segments_do_not_match() {
+        for path in ["/v1/links/", "/v1/links/a/b", "/v1/link", "/v1", "/"] {
+            assert!(matches!(lookup(&Get, path), Lookup::NotFound), "{path}");
+        }
+    }
+
+    /// openapi.json documents exactly the routes this table serves.
+    #[test]
+    fn openapi_documents_exactly_the_route_table() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../../openapi.json")).unwrap();
+        let mut documented: Vec<String> = Vec::new();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for method in ["get", "post", "put", "patch", "delete"] {
+                if item.get(method).is_some() && (path.starts_with("/v1") || path == "/health") {
+                    documented.push(format!("{} {path}", method.to_uppercase()));
+                }
+            }
+        }
+        let mut served: Vec<String> = ROUTES
+            .iter()
+            .map(|r| format!("{} {}", r.method.as_ref(), r.path))
+            .collect();
+        documented.sort();
+        served.sort();
+        assert_eq!(served, documented);
+    }
+}
