@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: set up, unit-test the core natively, build the worker and check
-# it deploys (dry run), then run the end-to-end suite against it in workerd.
+# it deploys (dry run), fuzz the API against openapi.json, then run the
+# end-to-end suite against the built worker in workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -15,6 +16,9 @@ cargo test --lib --quiet
 echo "== build + wrangler deploy --dry-run"
 out=$(wrangler deploy --dry-run --outdir build/dry-run 2>&1) || { echo "$out" >&2; exit 1; }
 echo "$out" | grep "Total Upload"
+
+echo "== schema fuzzing (schemathesis against openapi.json)"
+bash tests/fuzz/schemathesis.sh
 
 echo "== end-to-end (workerd)"
 node --test "tests/*.test.mjs"

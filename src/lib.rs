@@ -13,6 +13,7 @@ mod api;
 mod clock;
 mod config;
 pub mod core;
+mod method;
 mod redirect;
 mod store;
 

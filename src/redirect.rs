@@ -13,8 +13,7 @@ use crate::core::slug::Slug;
 use crate::store::{kv, links};
 
 pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
-    let method = req.method();
-    if !matches!(method, Method::Get | Method::Head) {
+    if !matches!(crate::method::of(&req), Some(Method::Get | Method::Head)) {
         let response = Response::error("Method Not Allowed", 405)?;
         response.headers().set("Allow", "GET, HEAD")?;
         return Ok(response);

@@ -85,7 +85,7 @@ test("out-of-range paging answers 400 naming the parameter", async () => {
     ["page=0", "page"],
     ["page=abc", "page"],
     ["page=99999999999999", "page"],
-    ["limit=10&pageSize=10", "pageSize"],
+    ["limit=10&pageSize=20", "pageSize"],
   ];
   for (const [query, field] of cases) {
     const res = await worker.api("GET", `/v1/links?${query}`, { key });
@@ -93,4 +93,16 @@ test("out-of-range paging answers 400 naming the parameter", async () => {
     assert.equal(res.json.error.code, "validation_error");
     assert.equal(res.json.error.field, field, query);
   }
+});
+
+test("pageSize and limit together are fine when they agree", async () => {
+  const res = await worker.api("GET", "/v1/links?limit=5&pageSize=5", { key });
+  assert.equal(res.status, 200);
+  assert.equal(res.json.links.length, 5);
+});
+
+test("a long search is answered, not an error", async () => {
+  const res = await worker.api("GET", `/v1/links?search=${"0".repeat(200)}`, { key });
+  assert.equal(res.status, 200);
+  assert.equal(res.json.total, 0);
 });

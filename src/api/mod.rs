@@ -55,11 +55,16 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
 }
 
 async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
-    let method = req.method();
+    let path = req.path();
+    let Some(method) = crate::method::of(req) else {
+        return Err(match routes::allowed(&path) {
+            Some(allow) => ApiError::MethodNotAllowed { allow },
+            None => ApiError::not_found("route"),
+        });
+    };
     if method == Method::Options {
         return preflight();
     }
-    let path = req.path();
     let (route, params) = match routes::lookup(&method, &path) {
         Lookup::Found(route, params) => (route, params),
         Lookup::WrongMethod(allow) => return Err(ApiError::MethodNotAllowed { allow }),

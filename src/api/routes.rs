@@ -97,21 +97,25 @@ pub fn lookup<'p>(method: &Method, path: &'p str) -> Lookup<'p> {
     } else {
         method
     };
-    let mut allowed: Vec<&'static str> = Vec::new();
-    for route in ROUTES {
-        let Some(params) = params(route.path, path) else {
-            continue;
-        };
-        if route.method == *method {
-            return Lookup::Found(route, params);
-        }
-        allowed.push(route.method.as_ref());
+    let found = ROUTES
+        .iter()
+        .filter(|route| route.method == *method)
+        .find_map(|route| params(route.path, path).map(|p| (route, p)));
+    match (found, allowed(path)) {
+        (Some((route, params)), _) => Lookup::Found(route, params),
+        (None, Some(allow)) => Lookup::WrongMethod(allow),
+        (None, None) => Lookup::NotFound,
     }
-    if allowed.is_empty() {
-        Lookup::NotFound
-    } else {
-        Lookup::WrongMethod(allowed.join(", "))
-    }
+}
+
+/// The methods served on `path`, for `Allow`; `None` when there are none.
+pub fn allowed(path: &str) -> Option<String> {
+    let methods: Vec<&str> = ROUTES
+        .iter()
+        .filter(|route| params(route.path, path).is_some())
+        .map(|route| route.method.as_ref())
+        .collect();
+    (!methods.is_empty()).then(|| methods.join(", "))
 }
 
 /// The values of `pattern`'s `{…}` segments in `path`, if it matches.

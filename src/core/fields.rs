@@ -35,15 +35,22 @@ impl Fields {
     /// Takes the field known by any of `names`.
     ///
     /// # Errors
-    /// When the client sent it under two names at once.
+    /// When the client sent it under two names with different values.
     pub fn take(&mut self, names: &[&str]) -> Result<Option<Present>, Invalid> {
         let mut found: Option<Present> = None;
         for &name in names {
             if let Some(value) = self.map.remove(name) {
                 if let Some(first) = &found {
+                    // A client that sends both dialects' names agreeing is fine.
+                    if first.value == value {
+                        continue;
+                    }
                     return Err(Invalid::new(
                         name,
-                        format!("send either `{}` or `{name}`, not both", first.name),
+                        format!(
+                            "send either `{}` or `{name}`, not both with different values",
+                            first.name
+                        ),
                     ));
                 }
                 found = Some(Present {
@@ -128,7 +135,15 @@ mod tests {
     }
 
     #[test]
-    fn both_names_at_once_is_an_error() {
+    fn both_names_agreeing_are_accepted() {
+        let mut f = Fields::from_body(json!({"slug": "x", "shortCode": "x"})).unwrap();
+        let (name, value) = f.string(&["shortCode", "slug"]).unwrap().unwrap();
+        assert_eq!((name.as_str(), value.as_str()), ("shortCode", "x"));
+        assert!(f.finish(&[]).is_ok());
+    }
+
+    #[test]
+    fn both_names_disagreeing_is_an_error() {
         let mut f = Fields::from_body(json!({"slug": "x", "shortCode": "y"})).unwrap();
         let err = f.string(&["shortCode", "slug"]).err().unwrap();
         assert_eq!(err.field, "slug");

@@ -35,14 +35,17 @@ impl ListQuery {
             match name {
                 "page" => query.page = number(name, value, 1, MAX_PAGE)?,
                 "pageSize" | "limit" => {
+                    let size = number(name, value, 1, MAX_PAGE_SIZE)?;
                     if let Some(other) = size_name.filter(|other| *other != name) {
-                        return Err(Invalid::new(
-                            name,
-                            format!("send either `{other}` or `{name}`, not both"),
-                        ));
+                        if size != query.page_size {
+                            return Err(Invalid::new(
+                                name,
+                                format!("`{other}` and `{name}` are the same setting; send one, or equal values"),
+                            ));
+                        }
                     }
                     size_name = Some(name);
-                    query.page_size = number(name, value, 1, MAX_PAGE_SIZE)?;
+                    query.page_size = size;
                 }
                 "search" => {
                     let text = value.trim();

@@ -127,16 +127,12 @@ pub async fn delete(db: &D1Database, account_id: &str, id: &str) -> Result<bool>
 
 /// One page of an account's links, newest first, and how many match in all.
 pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(Vec<Link>, u64)> {
-    // LIKE wildcards in the user's text are escaped: `50%` finds "50%".
-    let pattern = q.search.as_ref().map(|s| {
-        let escaped = s
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    });
-    let filter = "account_id = ?1 AND (?2 IS NULL OR title LIKE ?2 ESCAPE '\\' \
-                  OR url LIKE ?2 ESCAPE '\\' OR slug LIKE ?2 ESCAPE '\\')";
+    // A substring test rather than LIKE: D1 caps LIKE patterns at 50 bytes,
+    // and the user's `%` and `_` need no escaping. `lower()` folds ASCII
+    // only, as LIKE would.
+    let needle = q.search.as_ref().map(|s| s.to_ascii_lowercase());
+    let filter = "account_id = ?1 AND (?2 IS NULL OR instr(lower(title), ?2) > 0 \
+                  OR instr(lower(url), ?2) > 0 OR instr(lower(slug), ?2) > 0)";
     let count_sql = format!("SELECT COUNT(*) AS total FROM links WHERE {filter}");
     let page_sql = format!(
         "SELECT {COLUMNS} FROM links WHERE {filter} ORDER BY created_at DESC, rowid DESC LIMIT ?3 OFFSET ?4"
@@ -144,8 +140,8 @@ pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(V
     let offset = i64::try_from(q.offset()).unwrap_or(i64::MAX);
     let results = db
         .batch(vec![
-            query!(db, &count_sql, account_id, pattern)?,
-            query!(db, &page_sql, account_id, pattern, q.page_size, offset)?,
+            query!(db, &count_sql, account_id, needle)?,
+            query!(db, &page_sql, account_id, needle, q.page_size, offset)?,
         ])
         .await?;
     #[derive(Deserialize)]

@@ -30,7 +30,7 @@ function migrationStatements() {
  * `migrate: false` leaves D1 without tables: every query then fails, which
  * is how tests see the worker with its database unavailable.
  */
-export async function startWorker({ bindings = {}, migrate = true } = {}) {
+export async function startWorker({ bindings = {}, migrate = true, port } = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
     rootPath: root,
@@ -50,6 +50,8 @@ export async function startWorker({ bindings = {}, migrate = true } = {}) {
     bindings: { ...config.vars, ADMIN_TOKEN, ...bindings },
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf: { country: "US", colo: "TST" },
+    // With a port, also serve HTTP on loopback (for fuzzers and load tools).
+    ...(port === undefined ? {} : { host: "127.0.0.1", port }),
   });
   await mf.ready;
   if (migrate) {
