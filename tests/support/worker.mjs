@@ -25,7 +25,11 @@ function migrationStatements() {
     );
 }
 
-export async function startWorker({ bindings = {} } = {}) {
+/**
+ * `port`: also serve the worker over HTTP on 127.0.0.1:`port` (0 picks a free
+ * one; `worker.url` then says which), for load generators such as bench/.
+ */
+export async function startWorker({ bindings = {}, port } = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
     rootPath: root,
@@ -45,11 +49,12 @@ export async function startWorker({ bindings = {} } = {}) {
     bindings: { ...config.vars, ADMIN_TOKEN, ...bindings },
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf: { country: "US", colo: "TST" },
+    ...(port === undefined ? {} : { host: "127.0.0.1", port }),
   });
-  await mf.ready;
+  const url = await mf.ready;
   const db = await mf.getD1Database("DB");
   await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
-  return new Worker(mf);
+  return new Worker(mf, url);
 }
 
 /** A response with its body read: `json` when it parses, else `text`. */
@@ -65,8 +70,10 @@ async function settle(response) {
 }
 
 export class Worker {
-  constructor(mf) {
+  constructor(mf, url) {
     this.mf = mf;
+    /** The HTTP origin when started with a `port`. */
+    this.url = url;
   }
 
   /** A raw request to the worker; `path` is relative to ORIGIN. */
