@@ -20,8 +20,9 @@ export function stopLoad() {
 }
 
 /**
- * Sends requests to `origin` for `seconds` over `connections` keep-alive
- * connections (one request in flight on each).
+ * Sends requests to `origin` for `seconds` (or exactly `amount` requests,
+ * every answer read) over `connections` keep-alive connections, one request
+ * in flight on each.
  *
  * - `path`, `method`, `headers`, `body`: the request; `[<id>]` in the body
  *   becomes a fresh id per request when `idReplacement` is set.
@@ -42,6 +43,7 @@ export async function load({
   onStatus,
   expect,
   seconds,
+  amount,
   connections,
 }) {
   const request = { method, path, headers, body };
@@ -58,7 +60,7 @@ export async function load({
   const instance = autocannon({
     url: origin,
     connections,
-    duration: seconds,
+    ...(amount === undefined ? { duration: seconds } : { amount }),
     requests: [request],
     idReplacement,
     // Ten times a slow answer here; a hung request counts as an error.
@@ -81,7 +83,7 @@ export async function load({
   return {
     requests: answered,
     // autocannon reports the time it actually ran, in seconds.
-    rps: answered / (result.duration || seconds),
+    rps: answered / result.duration,
     p50_ms: percentile(latencies, 0.5),
     p99_ms: percentile(latencies, 0.99),
     errors: wrong + result.errors + result.timeouts,

@@ -127,7 +127,12 @@ function otherRows(summary) {
       "wasm instantiation",
       `${fmt.ms(summary.wasm_instantiate_ms)} ms median of ${summary.wasm_instantiate_samples} (compile + instantiate, ${summary.wasm_kib} KiB module, Node ${summary.machine.node})`,
     ],
-    ["click loss", c.skipped ? `skipped: ${c.skipped}` : `${c.sent} redirects answered 302, ${c.counted} clicks counted, ${c.lost} lost`],
+    [
+      "click loss",
+      c.skipped
+        ? `skipped: ${c.skipped}`
+        : `${c.sent} redirects to ${c.links} links answered 302, ${c.counted} clicks counted, ${c.lost} lost`,
+    ],
   ];
 }
 

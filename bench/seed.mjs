@@ -62,13 +62,14 @@ export async function benchAccount(origin, adminToken) {
 }
 
 /**
- * Creates up to `count` links `b0…` through the API; returns `[{slug, id}]`.
+ * Creates up to `count` links `b0…` (or `prefix`0…) through the API;
+ * returns `[{slug, id}]`.
  * Creation is the slowest thing the run does (a D1 insert and a KV write
  * each, a few dozen a second when the machine is busy), so it stops at
  * `deadline` (epoch ms) with what it has, and the report says how many.
  */
-export async function seedLinks(origin, key, count, deadline, progress) {
-  const slugs = Array.from({ length: count }, (_, i) => `b${i}`);
+export async function seedLinks(origin, key, count, deadline, progress, prefix = "b") {
+  const slugs = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
   let done = 0;
   const links = await pool(slugs, CONCURRENCY * 2, async (slug) => {
     if (Date.now() > deadline) return null;
@@ -163,38 +164,45 @@ function clickEvent(at, i) {
 // ───────────────────────── end of ClickCounter seeding ─────────────────────
 
 /**
- * The click-loss check: for every link the redirect rounds hit, the clicks
- * its analytics count against the 302s it answered. Counters are fed after
- * the response (`wait_until`), so it polls until the sum stops moving or
- * matches. `sent`: Map of link id → 302s. Returns `{sent, counted, lost}` or
+ * The click-loss check: for each link of `sent` (link id → 302s answered),
+ * the clicks its analytics count. Counters are fed after the response
+ * (`wait_until`), so short links are asked again until their sum stops
+ * moving, for at most `seconds`. Returns `{links, sent, counted, lost}`, or
  * `{skipped}` while the analytics endpoint is missing.
  */
-export async function clickLoss(origin, key, sent, { settleSeconds = 30 } = {}) {
+export async function clickLoss(origin, key, sent, { seconds = 60 } = {}) {
   const ids = [...sent.keys()];
-  const expected = [...sent.values()].reduce((a, b) => a + b, 0);
   if (ids.length === 0) return { skipped: "no redirects were sent" };
-  const probe = await api(origin, "GET", `/v1/links/${ids[0]}/analytics?period=24h`, { key });
+  const report = (id) => api(origin, "GET", `/v1/links/${id}/analytics?period=24h`, { key });
+  const probe = await report(ids[0]);
   if (probe.status === 404) return { skipped: "endpoint not available (404)" };
   if (probe.status !== 200) return { skipped: `analytics answered ${probe.status}: ${probe.text.slice(0, 200)}` };
 
+  const deadline = Date.now() + seconds * 1000;
   const counted = new Map();
-  const deadline = Date.now() + settleSeconds * 1000;
-  let total = -1;
+  const sum = (map, keys) => keys.reduce((a, id) => a + (map.get(id) ?? 0), 0);
+  let previous = -1;
   for (;;) {
-    // Links already at their count are done; only the short ones are asked again.
-    const pending = ids.filter((id) => (counted.get(id) ?? -1) < sent.get(id));
+    const pending = ids.filter((id) => !(counted.get(id) >= sent.get(id)));
     await pool(pending, CONCURRENCY, async (id) => {
-      const res = await api(origin, "GET", `/v1/links/${id}/analytics?period=24h`, { key });
+      if (Date.now() > deadline) return;
+      const res = await report(id);
       if (res.status !== 200) throw new Error(`analytics of ${id}: ${res.status} ${res.text}`);
       counted.set(id, res.json.total_clicks);
     });
-    const now = [...counted.values()].reduce((a, b) => a + b, 0);
-    const settled = now === total;
-    total = now;
-    if (total >= expected || settled || Date.now() > deadline) break;
+    const total = sum(counted, [...counted.keys()]);
+    const allAsked = counted.size === ids.length;
+    const complete = allAsked && ids.every((id) => counted.get(id) >= sent.get(id));
+    if (complete || (allAsked && total === previous) || Date.now() > deadline) break;
+    previous = total;
     await new Promise((r) => setTimeout(r, 2000));
   }
-  return { sent: expected, counted: total, lost: expected - total };
+  if (counted.size < ids.length) {
+    return { skipped: `analytics answered for ${counted.size} of ${ids.length} links in ${seconds} s` };
+  }
+  const expected = sum(sent, ids);
+  const total = sum(counted, ids);
+  return { links: ids.length, sent: expected, counted: total, lost: expected - total };
 }
 
 /** Headers of a browser following a short link. */
