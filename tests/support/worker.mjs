@@ -29,6 +29,8 @@ function migrationStatements() {
 /**
  * `migrate: false` leaves D1 without tables: every query then fails, which
  * is how tests see the worker with its database unavailable.
+ * `port`: also serve the worker over HTTP on 127.0.0.1:`port` (0 picks a free
+ * one; `worker.url` then says which), for fuzzers and load generators.
  */
 export async function startWorker({ bindings = {}, migrate = true, port } = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
@@ -50,15 +52,14 @@ export async function startWorker({ bindings = {}, migrate = true, port } = {}) 
     bindings: { ...config.vars, ADMIN_TOKEN, ...bindings },
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf: { country: "US", colo: "TST" },
-    // With a port, also serve HTTP on loopback (for fuzzers and load tools).
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
   });
-  await mf.ready;
+  const url = await mf.ready;
   if (migrate) {
     const db = await mf.getD1Database("DB");
     await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
   }
-  return new Worker(mf);
+  return new Worker(mf, url);
 }
 
 /** A response with its body read: `json` when it parses, else `text`. */
@@ -74,8 +75,10 @@ async function settle(response) {
 }
 
 export class Worker {
-  constructor(mf) {
+  constructor(mf, url) {
     this.mf = mf;
+    /** The HTTP origin when started with a `port`. */
+    this.url = url;
   }
 
   /** A raw request to the worker; `path` is relative to ORIGIN. */

@@ -1,0 +1,210 @@
+// Turns the raw rounds into the report: medians across rounds, the ratios of
+// our redirect to the references (each ratio taken within a round, then the
+// median of those, so a noisy neighbour that slows one round slows both
+// sides of its ratio), the budgets of DESIGN.md §5, and the three outputs
+// (stdout table, JSON, bench/RESULTS.md).
+import { median } from "./load.mjs";
+
+export const TARGETS = ["ours", "kv", "const"];
+export const REDIRECTS = ["redirect_hot", "redirect_spread"];
+
+/** The budgets: [key in the summary, label, test, target as text]. */
+const BUDGETS = [
+  ["redirect_hot_vs_kv", "redirect throughput, hot slug", (v) => v >= 0.85, "≥ 0.85× kv"],
+  ["redirect_spread_vs_kv", "redirect throughput, spread", (v) => v >= 0.85, "≥ 0.85× kv"],
+  ["redirect_hot_p99_vs_kv", "redirect p99, hot slug", (v) => v <= 1.25, "≤ 1.25× kv"],
+  ["redirect_spread_p99_vs_kv", "redirect p99, spread", (v) => v <= 1.25, "≤ 1.25× kv"],
+  ["bundle_gzip_kib", "bundle (gzip)", (v) => v <= 300, "≤ 300 KiB"],
+  ["clicks_lost", "clicks lost", (v) => v === 0, "0"],
+];
+
+/** One load's figures across rounds: medians, and the totals of errors. */
+function across(samples) {
+  const ran = samples.filter((s) => s && !s.skipped);
+  if (ran.length === 0) return { skipped: samples.find((s) => s?.skipped)?.skipped ?? "not run" };
+  return {
+    rps: median(ran.map((s) => s.rps)),
+    p50_ms: median(ran.map((s) => s.p50_ms)),
+    p99_ms: median(ran.map((s) => s.p99_ms)),
+    errors: ran.reduce((a, s) => a + s.errors, 0),
+    requests: ran.reduce((a, s) => a + s.requests, 0),
+    rounds: ran.length,
+  };
+}
+
+/** The median over rounds of ours ÷ reference for `field`. */
+function ratio(rounds, load, reference, field) {
+  const value = median(
+    rounds.map((r) => {
+      const ours = r[load]?.ours?.[field];
+      const ref = r[load]?.[reference]?.[field];
+      return ours == null || !ref ? null : ours / ref;
+    }),
+  );
+  return round(value, 3);
+}
+
+export function summarise({ rounds, apiLoads, bundle, wasm, clicks, machine, settings, date }) {
+  const loads = {};
+  for (const load of REDIRECTS) {
+    for (const target of TARGETS) loads[`${load}/${target}`] = across(rounds.map((r) => r[load]?.[target]));
+  }
+  for (const name of apiLoads) loads[name] = across(rounds.map((r) => r[name]));
+  const summary = {
+    date,
+    mode: settings.mode,
+    machine,
+    settings,
+    redirect_hot_vs_kv: ratio(rounds, "redirect_hot", "kv", "rps"),
+    redirect_spread_vs_kv: ratio(rounds, "redirect_spread", "kv", "rps"),
+    redirect_hot_vs_const: ratio(rounds, "redirect_hot", "const", "rps"),
+    redirect_spread_vs_const: ratio(rounds, "redirect_spread", "const", "rps"),
+    redirect_hot_p99_vs_kv: ratio(rounds, "redirect_hot", "kv", "p99_ms"),
+    redirect_spread_p99_vs_kv: ratio(rounds, "redirect_spread", "kv", "p99_ms"),
+    redirect_hot_p99_vs_const: ratio(rounds, "redirect_hot", "const", "p99_ms"),
+    redirect_spread_p99_vs_const: ratio(rounds, "redirect_spread", "const", "p99_ms"),
+    bundle_raw_kib: bundle.raw_kib,
+    bundle_gzip_kib: bundle.gzip_kib,
+    wasm_kib: round(wasm.wasm_kib, 1),
+    wasm_instantiate_ms: round(median(wasm.times), 2),
+    wasm_instantiate_samples: wasm.times.length,
+    clicks_lost: clicks.skipped ? null : clicks.lost,
+    clicks,
+    loads,
+    rounds,
+  };
+  summary.budgets = BUDGETS.map(([key, label, ok, target]) => {
+    const value = summary[key];
+    const status = value == null ? "skipped" : ok(value) ? "pass" : "miss";
+    return { key, label, target, value, status };
+  });
+  return summary;
+}
+
+function round(v, digits = 2) {
+  return v == null ? null : Math.round(v * 10 ** digits) / 10 ** digits;
+}
+
+const fmt = {
+  rps: (v) => (v == null ? "" : Math.round(v).toLocaleString("en-US")),
+  ms: (v) => (v == null ? "" : v.toFixed(2)),
+  x: (v) => (v == null ? "" : `${v.toFixed(2)}×`),
+};
+
+/** The rows of the main table, shared by stdout and RESULTS.md. */
+function loadRows(summary) {
+  const header = ["load", "target", "req/s", "p50 ms", "p99 ms", "errors", "vs kv (req/s, p99)", "vs const (req/s, p99)"];
+  const rows = [];
+  for (const load of REDIRECTS) {
+    for (const target of TARGETS) {
+      const s = summary.loads[`${load}/${target}`];
+      const ours = target === "ours";
+      rows.push([
+        load,
+        target,
+        fmt.rps(s.rps),
+        fmt.ms(s.p50_ms),
+        fmt.ms(s.p99_ms),
+        String(s.errors ?? ""),
+        ours ? `${fmt.x(summary[`${load}_vs_kv`])}, ${fmt.x(summary[`${load}_p99_vs_kv`])}` : "",
+        ours ? `${fmt.x(summary[`${load}_vs_const`])}, ${fmt.x(summary[`${load}_p99_vs_const`])}` : "",
+      ]);
+    }
+  }
+  for (const [name, s] of Object.entries(summary.loads)) {
+    if (name.startsWith("redirect_")) continue;
+    if (s.skipped) rows.push([name, "ours", `skipped: ${s.skipped}`, "", "", "", "", ""]);
+    else rows.push([name, "ours", fmt.rps(s.rps), fmt.ms(s.p50_ms), fmt.ms(s.p99_ms), String(s.errors), "", ""]);
+  }
+  return { header, rows };
+}
+
+function otherRows(summary) {
+  const c = summary.clicks;
+  return [
+    ["bundle", `${summary.bundle_raw_kib} KiB raw, ${summary.bundle_gzip_kib} KiB gzip (wrangler deploy --dry-run)`],
+    [
+      "wasm instantiation",
+      `${fmt.ms(summary.wasm_instantiate_ms)} ms median of ${summary.wasm_instantiate_samples} (compile + instantiate, ${summary.wasm_kib} KiB module, Node ${summary.machine.node})`,
+    ],
+    [
+      "click loss",
+      c.skipped
+        ? `skipped: ${c.skipped}`
+        : `${c.sent} redirects to ${c.links} links answered 302, ${c.counted} clicks counted, ${c.lost} lost`,
+    ],
+  ];
+}
+
+function budgetRows(summary) {
+  return summary.budgets.map((b) => [
+    b.label,
+    b.target,
+    b.value == null ? "" : b.key.endsWith("_kib") ? `${b.value} KiB` : b.key === "clicks_lost" ? String(b.value) : fmt.x(b.value),
+    b.status,
+  ]);
+}
+
+function textTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+function markdownTable(header, rows) {
+  const line = (cells) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function describeRun(summary) {
+  const s = summary.settings;
+  return (
+    `${s.rounds} alternating rounds; redirects ${s.redirectSeconds} s × ${s.connections} connections per target per round, ` +
+    `API loads ${s.apiSeconds} s × ${s.apiConnections} connections; ${s.links.toLocaleString("en-US")} seeded links` +
+    (s.links < s.links_requested ? ` (of ${s.links_requested.toLocaleString("en-US")}: seeding hit its time bound); ` : "; ") +
+    `figures are medians over rounds, ratios are per-round ours ÷ reference then the median.`
+  );
+}
+
+export function text(summary) {
+  const { header, rows } = loadRows(summary);
+  const m = summary.machine;
+  return [
+    `SmartLinks benchmark (${summary.mode}), ${summary.date}`,
+    `machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory_gib} GiB, load average at start ${m.load_average_at_start.join(" ")}`,
+    describeRun(summary),
+    "",
+    textTable(header, rows),
+    "",
+    textTable(["figure", "value"], otherRows(summary)),
+    "",
+    textTable(["budget (DESIGN.md §5)", "target", "measured", "status"], budgetRows(summary)),
+    "",
+  ].join("\n");
+}
+
+export function markdown(summary) {
+  const { header, rows } = loadRows(summary);
+  const m = summary.machine;
+  return [
+    "# Benchmark results",
+    "",
+    "Written by `npm run bench` (bench/run.mjs); do not edit by hand. The machine is",
+    "shared and noisy, so only the ratios against the reference workers, measured",
+    "in the same run and alternated round by round, are judged; absolute figures",
+    "are for orientation.",
+    "",
+    `- date: ${summary.date}`,
+    `- machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory_gib} GiB memory, load average at start ${m.load_average_at_start.join(" ")}`,
+    `- run: ${describeRun(summary)}`,
+    "",
+    markdownTable(header, rows),
+    "",
+    markdownTable(["figure", "value"], otherRows(summary)),
+    "",
+    "## Budgets",
+    "",
+    markdownTable(["budget (DESIGN.md §5)", "target", "measured", "status"], budgetRows(summary)),
+    "",
+  ].join("\n");
+}
