@@ -2,11 +2,14 @@
 //! resource. Handlers parse input into core types, call the store, and
 //! render a view; errors become [`error::ApiError`] responses.
 
+mod account;
 mod admin;
 mod auth;
 mod body;
 mod error;
+mod keys;
 mod links;
+mod ratelimit;
 mod respond;
 mod views;
 
@@ -15,6 +18,7 @@ use worker::{Context, D1Database, Env, KvStore, Method, Request, Response};
 
 use crate::config::{self, ShortBase};
 use crate::core::apikey::Scope;
+use crate::core::ratelimit::Decision;
 use auth::Caller;
 use error::ApiError;
 
@@ -49,19 +53,29 @@ impl Call<'_> {
 
 /// Answers `/health` and `/v1/…`. Every failure is a JSON error response.
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
-    let response = match route(&mut req, env, ctx).await {
+    // Set once the request is authenticated; its headers go on every
+    // response to it, errors included.
+    let mut limit: Option<Decision> = None;
+    let response = match route(&mut req, env, ctx, &mut limit).await {
         Ok(response) => response,
         Err(error) => error.into_response()?,
     };
+    ratelimit::stamp(&response, limit.as_ref())?;
     // Browsers may call the API from any origin: it is authenticated by a
     // header, never by cookies, so CORS grants nothing a script couldn't do.
     let headers = response.headers();
     headers.set("Access-Control-Allow-Origin", "*")?;
+    headers.set("Access-Control-Expose-Headers", ratelimit::EXPOSED_HEADERS)?;
     headers.set("Cache-Control", "no-store")?;
     Ok(response)
 }
 
-async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
+async fn route(
+    req: &mut Request,
+    env: &Env,
+    ctx: &Context,
+    limit: &mut Option<Decision>,
+) -> Result<Response, ApiError> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method();
@@ -85,6 +99,8 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, 
         }
         ["v1", rest @ ..] => {
             let caller = auth::api_key(req, env, ctx).await?;
+            *limit = ratelimit::check(env, &caller).await;
+            ratelimit::enforce(limit.as_ref(), &caller)?;
             let call = Call {
                 env,
                 base: ShortBase::from_env(env, &req.url()?),
@@ -115,6 +131,29 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, 
                 (["links", _], _) => Err(ApiError::MethodNotAllowed {
                     allow: "GET, PATCH, DELETE",
                 }),
+                (["api-keys"], Method::Get) => {
+                    call.require(Scope::KeysManage)?;
+                    keys::list(&call).await
+                }
+                (["api-keys"], Method::Post) => {
+                    call.require(Scope::KeysManage)?;
+                    keys::create(req, &call).await
+                }
+                (["api-keys"], _) => Err(ApiError::MethodNotAllowed { allow: "GET, POST" }),
+                (["api-keys", id], Method::Get) => {
+                    call.require(Scope::KeysManage)?;
+                    keys::get(id, &call).await
+                }
+                (["api-keys", id], Method::Delete) => {
+                    call.require(Scope::KeysManage)?;
+                    keys::revoke(id, &call).await
+                }
+                (["api-keys", _], _) => Err(ApiError::MethodNotAllowed {
+                    allow: "GET, DELETE",
+                }),
+                // Any key may read its own account: plan, limits, usage.
+                (["account"], Method::Get) => account::get(&call).await,
+                (["account"], _) => Err(ApiError::MethodNotAllowed { allow: "GET" }),
                 _ => Err(ApiError::not_found("route")),
             }
         }
