@@ -25,7 +25,11 @@ function migrationStatements() {
     );
 }
 
-export async function startWorker({ bindings = {} } = {}) {
+/**
+ * `withoutDurableObjects`: binding names to leave out, so the worker runs
+ * as if that object could not be reached (the real failure path, not a mock).
+ */
+export async function startWorker({ bindings = {}, withoutDurableObjects = [] } = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
     rootPath: root,
@@ -37,7 +41,7 @@ export async function startWorker({ bindings = {} } = {}) {
     kvNamespaces: (config.kv_namespaces ?? []).map((k) => k.binding),
     d1Databases: (config.d1_databases ?? []).map((d) => d.binding),
     durableObjects: Object.fromEntries(
-      (config.durable_objects?.bindings ?? []).map((b) => [
+      (config.durable_objects?.bindings ?? []).filter((b) => !withoutDurableObjects.includes(b.name)).map((b) => [
         b.name,
         { className: b.class_name, useSQLite: true },
       ]),
