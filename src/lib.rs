@@ -6,6 +6,7 @@
 //! - [`redirect`]: the hot path, `GET /{slug}` → one KV read → 302.
 //! - `api`: the REST API under `/v1` (one module per resource) and `/health`.
 //! - `store`: the only code that knows SQL and KV formats.
+//! - `objects`: the Durable Objects (RateLimiter) and their protocol.
 //! - [`core`]: pure logic with no `worker` types, tested natively.
 //! - `config`, `clock`: binding names, and the runtime's time and randomness.
 
@@ -14,6 +15,7 @@ mod clock;
 mod config;
 pub mod core;
 mod method;
+mod objects;
 mod redirect;
 mod store;
 

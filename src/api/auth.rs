@@ -6,6 +6,7 @@ use super::error::ApiError;
 use crate::clock;
 use crate::config;
 use crate::core::apikey::{self, Scopes};
+use crate::core::plan::{Limits, Plan};
 use crate::core::time::UnixMillis;
 use crate::store::keys;
 
@@ -19,7 +20,11 @@ const TOUCH_INTERVAL_MILLIS: i64 = 60_000;
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: String,
+    pub key_id: String,
     pub scopes: Scopes,
+    pub plan: Plan,
+    /// The plan's limits with the account's overrides applied.
+    pub limits: Limits,
 }
 
 /// The bearer token, if the header is a well-formed `Bearer …`.
@@ -64,7 +69,10 @@ pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, 
         touch_later(ctx, env.clone(), key.key_id.clone(), now);
     }
     Ok(Caller {
+        limits: key.plan.limits(&key.overrides),
+        plan: key.plan,
         account_id: key.account_id,
+        key_id: key.key_id,
         scopes: key.scopes,
     })
 }

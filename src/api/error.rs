@@ -4,6 +4,7 @@
 use serde_json::json;
 use worker::{console_error, Response};
 
+use crate::core::plan::Plan;
 use crate::core::validation::Invalid;
 
 #[derive(Debug)]
@@ -16,6 +17,11 @@ pub enum ApiError {
         allow: String,
     },
     SlugTaken(String),
+    /// Past a quota of the account's plan (links, keys).
+    PlanLimit(String),
+    /// Past a rate limit; the limiter's headers (`Retry-After` among them)
+    /// are added by the rate-limit middleware.
+    RateLimited(String),
     PayloadTooLarge(String),
     UnsupportedMediaType(String),
     /// A storage binding failed: worth retrying shortly.
@@ -29,10 +35,11 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => 400,
             ApiError::Unauthorized(_) => 401,
-            ApiError::Forbidden(_) => 403,
+            ApiError::Forbidden(_) | ApiError::PlanLimit(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
             ApiError::SlugTaken(_) => 409,
+            ApiError::RateLimited(_) => 429,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Internal => 500,
@@ -48,6 +55,8 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::SlugTaken(_) => "slug_taken",
+            ApiError::PlanLimit(_) => "plan_limit",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Internal => "internal_error",
@@ -62,6 +71,8 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::SlugTaken(m)
+            | ApiError::PlanLimit(m)
+            | ApiError::RateLimited(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m) => m.clone(),
             ApiError::MethodNotAllowed { allow } => {
@@ -76,6 +87,15 @@ impl ApiError {
 
     pub fn not_found(what: &str) -> ApiError {
         ApiError::NotFound(format!("{what} not found"))
+    }
+
+    /// 403 `plan_limit`, e.g. "the free plan allows at most 25 links; delete
+    /// a link or upgrade the plan". `things` is plural, `thing` singular.
+    pub fn plan_limit(plan: Plan, max: u32, thing: &str, things: &str, free_one: &str) -> ApiError {
+        let noun = if max == 1 { thing } else { things };
+        ApiError::PlanLimit(format!(
+            "the {plan} plan allows at most {max} {noun}; {free_one} or upgrade the plan"
+        ))
     }
 
     /// The JSON error response.

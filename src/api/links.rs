@@ -38,7 +38,21 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
         updated_at: now,
     };
     let mut attempts = 1;
-    while links::insert(&db, &link).await? == Written::Conflict {
+    let max_links = call.caller.limits.max_links;
+    loop {
+        match links::insert(&db, &link, max_links).await? {
+            Written::Done => break,
+            Written::Conflict => {}
+            Written::QuotaReached => {
+                return Err(ApiError::plan_limit(
+                    call.caller.plan,
+                    max_links.unwrap_or(0),
+                    "link",
+                    "links",
+                    "delete a link",
+                ))
+            }
+        }
         if new.slug.is_some() {
             return Err(slug_taken(&link.slug));
         }

@@ -2,11 +2,14 @@
 //! resource. Handlers parse input into core types, call the store, and
 //! render a view; errors become [`error::ApiError`] responses.
 
+mod account;
 mod admin;
 mod auth;
 mod body;
 mod error;
+mod keys;
 mod links;
+mod ratelimit;
 mod respond;
 mod routes;
 mod views;
@@ -16,6 +19,7 @@ use worker::{Context, D1Database, Env, KvStore, Method, Request, Response};
 
 use crate::config::{self, ShortBase};
 use crate::core::apikey::Scope;
+use crate::core::ratelimit::Decision;
 use auth::Caller;
 use error::ApiError;
 use routes::{Endpoint, Keyed, Lookup, Operator, Public};
@@ -42,19 +46,29 @@ impl Call<'_> {
 
 /// Answers `/health` and `/v1/…`. Every failure is a JSON error response.
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
-    let response = match route(&mut req, env, ctx).await {
+    // Set once the request is authenticated; its headers go on every
+    // response to it, errors included.
+    let mut limit: Option<Decision> = None;
+    let response = match route(&mut req, env, ctx, &mut limit).await {
         Ok(response) => response,
         Err(error) => error.into_response()?,
     };
+    ratelimit::stamp(&response, limit.as_ref())?;
     // Browsers may call the API from any origin: it is authenticated by a
     // header, never by cookies, so CORS grants nothing a script couldn't do.
     let headers = response.headers();
     headers.set("Access-Control-Allow-Origin", "*")?;
+    headers.set("Access-Control-Expose-Headers", ratelimit::EXPOSED_HEADERS)?;
     headers.set("Cache-Control", "no-store")?;
     Ok(response)
 }
 
-async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
+async fn route(
+    req: &mut Request,
+    env: &Env,
+    ctx: &Context,
+    limit: &mut Option<Decision>,
+) -> Result<Response, ApiError> {
     let path = req.path();
     let Some(method) = crate::method::of(req) else {
         return Err(match routes::allowed(&path) {
@@ -77,10 +91,15 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, 
             auth::admin(req, env)?;
             return operator(endpoint, req, param, env).await;
         }
-        Endpoint::Key(scope, endpoint) => (scope, endpoint),
+        Endpoint::Key(scope, endpoint) => (Some(scope), endpoint),
+        Endpoint::AnyKey(endpoint) => (None, endpoint),
     };
     let caller = auth::api_key(req, env, ctx).await?;
-    require(&caller, scope)?;
+    *limit = ratelimit::check(env, &caller).await;
+    ratelimit::enforce(limit.as_ref(), &caller)?;
+    if let Some(scope) = scope {
+        require(&caller, scope)?;
+    }
     let call = Call {
         env,
         base: ShortBase::from_env(env, &req.url()?),
@@ -92,6 +111,11 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, 
         Keyed::GetLink => links::get(param, &call).await,
         Keyed::UpdateLink => links::update(req, param, &call).await,
         Keyed::DeleteLink => links::delete(param, &call).await,
+        Keyed::ListKeys => keys::list(&call).await,
+        Keyed::CreateKey => keys::create(req, &call).await,
+        Keyed::GetKey => keys::get(param, &call).await,
+        Keyed::RevokeKey => keys::revoke(param, &call).await,
+        Keyed::Account => account::get(&call).await,
     }
 }
 

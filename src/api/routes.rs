@@ -15,6 +15,8 @@ pub enum Endpoint {
     Operator(Operator),
     /// Needs an API key carrying the scope.
     Key(Scope, Keyed),
+    /// Needs any valid API key.
+    AnyKey(Keyed),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,11 @@ pub enum Keyed {
     GetLink,
     UpdateLink,
     DeleteLink,
+    ListKeys,
+    CreateKey,
+    GetKey,
+    RevokeKey,
+    Account,
 }
 
 pub struct Route {
@@ -53,9 +60,9 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
     }
 }
 
-use Endpoint::{Key, Operator as Op, Public as Open};
+use Endpoint::{AnyKey, Key, Operator as Op, Public as Open};
 use Method::{Delete, Get, Patch, Post};
-use Scope::{LinksRead, LinksWrite};
+use Scope::{KeysManage, LinksRead, LinksWrite};
 
 pub const ROUTES: &[Route] = &[
     route(Get, "/health", Open(Public::Health)),
@@ -79,6 +86,16 @@ pub const ROUTES: &[Route] = &[
         "/v1/links/{idOrSlug}",
         Key(LinksWrite, Keyed::DeleteLink),
     ),
+    route(Get, "/v1/api-keys", Key(KeysManage, Keyed::ListKeys)),
+    route(Post, "/v1/api-keys", Key(KeysManage, Keyed::CreateKey)),
+    route(Get, "/v1/api-keys/{id}", Key(KeysManage, Keyed::GetKey)),
+    route(
+        Delete,
+        "/v1/api-keys/{id}",
+        Key(KeysManage, Keyed::RevokeKey),
+    ),
+    // Any key may read its own account: plan, limits, usage.
+    route(Get, "/v1/account", AnyKey(Keyed::Account)),
 ];
 
 /// The outcome of looking a request up in [`ROUTES`].

@@ -1,8 +1,12 @@
-//! API keys: secret format, hashing for storage, scopes, constant-time compare.
+//! API keys: secret format, hashing for storage, scopes, constant-time
+//! compare, and the `POST /v1/api-keys` body.
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::fields::{kind, Fields, Present};
 use super::random;
+use super::validation::Invalid;
 
 pub const SECRET_PREFIX: &str = "sl_live_";
 pub const SECRET_RANDOM_LEN: usize = 32;
@@ -119,11 +123,110 @@ impl Scopes {
     pub fn contains(&self, scope: Scope) -> bool {
         self.0.contains(&scope)
     }
+
+    /// The first of these scopes that `held` lacks: a key may only create
+    /// keys with scopes it has itself, or `keys:manage` alone would be a
+    /// way to every other scope.
+    pub fn first_missing_from(&self, held: &Scopes) -> Option<Scope> {
+        self.0.iter().copied().find(|s| !held.contains(*s))
+    }
+}
+
+/// Longest API key name, in characters.
+pub const MAX_KEY_NAME_CHARS: usize = 100;
+/// The name of a key created without one.
+pub const DEFAULT_KEY_NAME: &str = "API key";
+
+/// A validated `POST /v1/api-keys` body: both fields optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRequest {
+    pub name: Option<String>,
+    /// `None`: the creating key's own scopes (all of them for a full key).
+    pub scopes: Option<Scopes>,
+}
+
+impl KeyRequest {
+    /// # Errors
+    /// The first invalid field, by name.
+    pub fn from_body(body: Value) -> Result<KeyRequest, Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let name = fields
+            .string(&["name"])?
+            .map(|(_, n)| key_name(&n))
+            .transpose()?;
+        let scopes = match fields.take(&["scopes"])? {
+            None
+            | Some(Present {
+                value: Value::Null, ..
+            }) => None,
+            Some(Present { value, .. }) => Some(scopes_value(value)?),
+        };
+        fields.finish(&["name", "scopes"])?;
+        Ok(KeyRequest { name, scopes })
+    }
+}
+
+fn key_name(name: &str) -> Result<String, Invalid> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.chars().count() > MAX_KEY_NAME_CHARS {
+        return Err(Invalid::new(
+            "name",
+            format!("`name` must be 1 to {MAX_KEY_NAME_CHARS} characters"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            "name",
+            "`name` must not contain control characters",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A non-empty array of scope names, kept in [`Scope::ALL`] order without
+/// duplicates, so equal sets are stored alike.
+fn scopes_value(value: Value) -> Result<Scopes, Invalid> {
+    let known = || Scope::ALL.map(Scope::as_str).join(", ");
+    let Value::Array(items) = value else {
+        return Err(Invalid::new(
+            "scopes",
+            format!(
+                "`scopes` must be an array of scope names, not {}",
+                kind(&value)
+            ),
+        ));
+    };
+    let mut requested = Vec::with_capacity(items.len());
+    for item in &items {
+        let scope = item.as_str().and_then(Scope::parse).ok_or_else(|| {
+            Invalid::new(
+                "scopes",
+                format!(
+                    "`scopes` has an unknown scope {item}; known scopes are {}",
+                    known()
+                ),
+            )
+        })?;
+        requested.push(scope);
+    }
+    if requested.is_empty() {
+        return Err(Invalid::new(
+            "scopes",
+            format!("`scopes` must name at least one of {}", known()),
+        ));
+    }
+    Ok(Scopes(
+        Scope::ALL
+            .into_iter()
+            .filter(|s| requested.contains(s))
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn secrets_have_the_documented_shape() {
@@ -164,6 +267,66 @@ mod tests {
         assert!(constant_time_eq("token", "token"));
         assert!(!constant_time_eq("token", "token2"));
         assert!(!constant_time_eq("", "x"));
+    }
+
+    #[test]
+    fn key_request_defaults_to_nothing_chosen() {
+        let request = KeyRequest::from_body(json!({})).unwrap();
+        assert_eq!(
+            request,
+            KeyRequest {
+                name: None,
+                scopes: None
+            }
+        );
+    }
+
+    #[test]
+    fn key_request_scopes_are_canonical() {
+        let request = KeyRequest::from_body(json!({
+            "name": "  CI deploys ",
+            "scopes": ["keys:manage", "links:read", "links:read"]
+        }))
+        .unwrap();
+        assert_eq!(request.name.as_deref(), Some("CI deploys"));
+        assert_eq!(
+            request.scopes.unwrap().names(),
+            vec!["links:read", "keys:manage"]
+        );
+    }
+
+    #[test]
+    fn invalid_key_requests_name_the_field() {
+        let cases = [
+            (json!({"name": ""}), "name", "`name` must be 1 to 100 characters"),
+            (json!({"name": "a\u{7}"}), "name", "`name` must not contain control characters"),
+            (json!({"name": 5}), "name", "`name` must be a string, not a number"),
+            (json!({"scopes": "links:read"}), "scopes", "`scopes` must be an array of scope names, not a string"),
+            (json!({"scopes": []}), "scopes", "`scopes` must name at least one of links:read, links:write, analytics:read, qr:write, keys:manage"),
+            (json!({"scopes": ["links:admin"]}), "scopes", "`scopes` has an unknown scope \"links:admin\"; known scopes are links:read, links:write, analytics:read, qr:write, keys:manage"),
+            (json!({"scope": ["links:read"]}), "scope", "unknown field `scope`; accepted fields are name, scopes"),
+        ];
+        for (body, field, message) in cases {
+            let err = KeyRequest::from_body(body.clone()).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.message.as_str()),
+                (field, message),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_cannot_grant_scopes_it_lacks() {
+        let held = Scopes::from_stored("links:read keys:manage");
+        assert_eq!(
+            Scopes::from_stored("links:read").first_missing_from(&held),
+            None
+        );
+        assert_eq!(
+            Scopes::all().first_missing_from(&held),
+            Some(Scope::LinksWrite)
+        );
     }
 
     #[test]

@@ -107,3 +107,23 @@ pub async fn update(db: &D1Database, account: &Account) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// What an account uses of its plan's quotas.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Usage {
+    pub links: u32,
+    /// Active keys only: revoked keys free their slot.
+    pub keys: u32,
+}
+
+pub async fn usage(db: &D1Database, account_id: &str) -> Result<Usage> {
+    let row = query!(
+        db,
+        "SELECT (SELECT COUNT(*) FROM links WHERE account_id = ?1) AS links,
+                (SELECT COUNT(*) FROM api_keys WHERE account_id = ?1 AND revoked_at IS NULL) AS keys",
+        account_id
+    )?
+    .first::<Usage>(None)
+    .await?;
+    Ok(row.unwrap_or(Usage { links: 0, keys: 0 }))
+}

@@ -1,9 +1,14 @@
-//! The `api_keys` table: lookup by secret hash for authentication.
+//! The `api_keys` table: lookup by secret hash for authentication, and the
+//! key management of `/v1/api-keys` (list, create within the plan's quota,
+//! revoke all but the last active key).
 
 use serde::Deserialize;
 use worker::{query, D1Database, D1PreparedStatement, Result};
 
+use super::accounts::overrides_from_text;
+use super::changed;
 use crate::core::apikey::Scopes;
+use crate::core::plan::{LimitOverrides, Plan};
 use crate::core::time::UnixMillis;
 
 /// A key about to be stored: the secret itself is not here, only its hash.
@@ -24,6 +29,31 @@ pub struct ActiveKey {
     pub account_id: String,
     pub scopes: Scopes,
     pub last_used_at: Option<UnixMillis>,
+    pub plan: Plan,
+    pub overrides: LimitOverrides,
+}
+
+/// A stored key as its owner may see it: everything but the secret's hash.
+#[derive(Debug, Clone)]
+pub struct StoredKey {
+    pub id: String,
+    pub name: String,
+    pub scopes: Scopes,
+    pub prefix: String,
+    pub created_at: UnixMillis,
+    pub last_used_at: Option<UnixMillis>,
+    pub revoked_at: Option<UnixMillis>,
+}
+
+/// What [`revoke`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Revoked {
+    /// Revoked now, or earlier (revoking is idempotent).
+    Done,
+    /// The account has no such key.
+    NotFound,
+    /// Refused: it is the account's last active key.
+    LastActive,
 }
 
 pub fn insert_statement(db: &D1Database, key: &NewKey) -> Result<D1PreparedStatement> {
@@ -41,20 +71,48 @@ pub fn insert_statement(db: &D1Database, key: &NewKey) -> Result<D1PreparedState
     )
 }
 
+/// Inserts the key unless the account already has `max` active keys
+/// (`None`: no cap); false when the quota is full. The count and the insert
+/// are one statement, so concurrent creations cannot overshoot the cap.
+pub async fn insert_within(db: &D1Database, key: &NewKey, max: Option<u32>) -> Result<bool> {
+    let result = query!(
+        db,
+        "INSERT INTO api_keys (id, account_id, name, scopes, prefix, secret_hash, created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+         WHERE ?8 IS NULL
+            OR (SELECT COUNT(*) FROM api_keys WHERE account_id = ?2 AND revoked_at IS NULL) < ?8",
+        key.id,
+        key.account_id,
+        key.name,
+        key.scopes.to_stored(),
+        key.prefix,
+        key.secret_hash,
+        key.created_at.0,
+        max,
+    )?
+    .run()
+    .await?;
+    changed(&result)
+}
+
 #[derive(Deserialize)]
 struct ActiveRow {
     id: String,
     account_id: String,
     scopes: String,
     last_used_at: Option<i64>,
+    plan: String,
+    limits: Option<String>,
 }
 
-/// The unrevoked key with this secret hash.
+/// The unrevoked key with this secret hash, with its account's plan: one
+/// query serves both authentication and the rate limit.
 pub async fn active_by_hash(db: &D1Database, secret_hash: &str) -> Result<Option<ActiveKey>> {
     let row = query!(
         db,
-        "SELECT id, account_id, scopes, last_used_at FROM api_keys
-         WHERE secret_hash = ?1 AND revoked_at IS NULL",
+        "SELECT k.id, k.account_id, k.scopes, k.last_used_at, a.plan, a.limits
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id
+         WHERE k.secret_hash = ?1 AND k.revoked_at IS NULL",
         secret_hash
     )?
     .first::<ActiveRow>(None)
@@ -62,9 +120,90 @@ pub async fn active_by_hash(db: &D1Database, secret_hash: &str) -> Result<Option
     Ok(row.map(|r| ActiveKey {
         scopes: Scopes::from_stored(&r.scopes),
         last_used_at: r.last_used_at.map(UnixMillis),
+        // The CHECK constraint admits only the four plan names.
+        plan: r.plan.parse().unwrap_or(Plan::Free),
+        overrides: overrides_from_text(r.limits.as_deref()),
         key_id: r.id,
         account_id: r.account_id,
     }))
+}
+
+const KEY_COLUMNS: &str = "id, name, scopes, prefix, created_at, last_used_at, revoked_at";
+
+#[derive(Deserialize)]
+struct KeyRow {
+    id: String,
+    name: String,
+    scopes: String,
+    prefix: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl KeyRow {
+    fn into_key(self) -> StoredKey {
+        StoredKey {
+            scopes: Scopes::from_stored(&self.scopes),
+            created_at: UnixMillis(self.created_at),
+            last_used_at: self.last_used_at.map(UnixMillis),
+            revoked_at: self.revoked_at.map(UnixMillis),
+            id: self.id,
+            name: self.name,
+            prefix: self.prefix,
+        }
+    }
+}
+
+/// Every key of the account, revoked ones included, oldest first.
+pub async fn list(db: &D1Database, account_id: &str) -> Result<Vec<StoredKey>> {
+    let sql = format!(
+        "SELECT {KEY_COLUMNS} FROM api_keys WHERE account_id = ?1 ORDER BY created_at, rowid"
+    );
+    let rows = query!(db, &sql, account_id)?
+        .all()
+        .await?
+        .results::<KeyRow>()?;
+    Ok(rows.into_iter().map(KeyRow::into_key).collect())
+}
+
+/// One key of the account.
+pub async fn get(db: &D1Database, account_id: &str, id: &str) -> Result<Option<StoredKey>> {
+    let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1 AND account_id = ?2");
+    let row = query!(db, &sql, id, account_id)?
+        .first::<KeyRow>(None)
+        .await?;
+    Ok(row.map(KeyRow::into_key))
+}
+
+/// Revokes a key of the account, unless it is the last active one. The
+/// check and the update are one statement, so two keys revoking each other
+/// at once cannot leave the account with none.
+pub async fn revoke(
+    db: &D1Database,
+    account_id: &str,
+    id: &str,
+    now: UnixMillis,
+) -> Result<Revoked> {
+    let result = query!(
+        db,
+        "UPDATE api_keys SET revoked_at = ?3
+         WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL
+           AND (SELECT COUNT(*) FROM api_keys WHERE account_id = ?2 AND revoked_at IS NULL) > 1",
+        id,
+        account_id,
+        now.0,
+    )?
+    .run()
+    .await?;
+    if changed(&result)? {
+        return Ok(Revoked::Done);
+    }
+    Ok(match get(db, account_id, id).await? {
+        None => Revoked::NotFound,
+        Some(key) if key.revoked_at.is_some() => Revoked::Done,
+        Some(_) => Revoked::LastActive,
+    })
 }
 
 pub async fn touch(db: &D1Database, key_id: &str, now: UnixMillis) -> Result<()> {

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use worker::{query, D1Database, Result};
 
-use super::{written, Written};
+use super::{written, written_within_quota, Written};
 use crate::core::destination::DestinationUrl;
 use crate::core::link::Link;
 use crate::core::listing::ListQuery;
@@ -52,12 +52,15 @@ fn metadata_text(link: &Link) -> Option<String> {
         .map(|m| Value::Object(m.clone()).to_string())
 }
 
-/// Inserts a new link; `Conflict` when its slug is taken.
-pub async fn insert(db: &D1Database, link: &Link) -> Result<Written> {
+/// Inserts a new link; `Conflict` when its slug is taken, `QuotaReached`
+/// when the account already has `max_links` (`None`: no cap). The count is
+/// inside the INSERT, so concurrent creations cannot overshoot the cap.
+pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Result<Written> {
     let statement = query!(
         db,
         "INSERT INTO links (id, account_id, slug, url, title, metadata, clicks, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8
+         WHERE ?9 IS NULL OR (SELECT COUNT(*) FROM links WHERE account_id = ?2) < ?9",
         link.id,
         link.account_id,
         link.slug.as_str(),
@@ -66,8 +69,9 @@ pub async fn insert(db: &D1Database, link: &Link) -> Result<Written> {
         metadata_text(link),
         link.created_at.0,
         link.updated_at.0,
+        max_links,
     )?;
-    written(statement.run().await)
+    written_within_quota(statement.run().await)
 }
 
 /// Writes every mutable column of an existing link of the same account;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod keys;
 pub mod kv;
 pub mod links;
+pub mod rate_state;
 
 /// Whether a D1 error is a UNIQUE constraint violation (a taken slug).
 fn is_unique_violation(error: &worker::Error) -> bool {
@@ -18,6 +19,16 @@ fn is_unique_violation(error: &worker::Error) -> bool {
 pub enum Written {
     Done,
     Conflict,
+    /// Not written: the account is at its plan's quota.
+    QuotaReached,
+}
+
+/// Whether a write statement changed any row.
+fn changed(result: &worker::D1Result) -> worker::Result<bool> {
+    Ok(result
+        .meta()?
+        .and_then(|m| m.changes)
+        .is_some_and(|changes| changes > 0))
 }
 
 fn written(result: worker::Result<worker::D1Result>) -> worker::Result<Written> {
@@ -25,5 +36,14 @@ fn written(result: worker::Result<worker::D1Result>) -> worker::Result<Written> 
         Ok(_) => Ok(Written::Done),
         Err(e) if is_unique_violation(&e) => Ok(Written::Conflict),
         Err(e) => Err(e),
+    }
+}
+
+/// [`written`] for a conditional `INSERT … SELECT … WHERE <quota>`: no row
+/// inserted (and no error) means the quota condition was false.
+fn written_within_quota(result: worker::Result<worker::D1Result>) -> worker::Result<Written> {
+    match result {
+        Ok(r) if !changed(&r)? => Ok(Written::QuotaReached),
+        other => written(other),
     }
 }

@@ -29,10 +29,12 @@ function migrationStatements() {
 /**
  * `migrate: false` leaves D1 without tables: every query then fails, which
  * is how tests see the worker with its database unavailable.
+ * `withoutDurableObjects`: binding names to leave out, so the worker runs
+ * as if that object could not be reached (the real failure path, not a mock).
  * `port`: also serve the worker over HTTP on 127.0.0.1:`port` (0 picks a free
  * one; `worker.url` then says which), for fuzzers and load generators.
  */
-export async function startWorker({ bindings = {}, migrate = true, port } = {}) {
+export async function startWorker({ bindings = {}, migrate = true, withoutDurableObjects = [], port } = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
     rootPath: root,
@@ -44,7 +46,7 @@ export async function startWorker({ bindings = {}, migrate = true, port } = {}) 
     kvNamespaces: (config.kv_namespaces ?? []).map((k) => k.binding),
     d1Databases: (config.d1_databases ?? []).map((d) => d.binding),
     durableObjects: Object.fromEntries(
-      (config.durable_objects?.bindings ?? []).map((b) => [
+      (config.durable_objects?.bindings ?? []).filter((b) => !withoutDurableObjects.includes(b.name)).map((b) => [
         b.name,
         { className: b.class_name, useSQLite: true },
       ]),

@@ -39,10 +39,7 @@ impl Decision {
         let mut headers = vec![
             ("X-RateLimit-Limit", tightest.limit.to_string()),
             ("X-RateLimit-Remaining", tightest.remaining.to_string()),
-            (
-                "X-RateLimit-Reset",
-                ceil_div(tightest.reset.0, MILLIS_PER_SECOND).to_string(),
-            ),
+            ("X-RateLimit-Reset", tightest.reset_seconds().to_string()),
             ("RateLimit-Policy", policy),
             (
                 "RateLimit",

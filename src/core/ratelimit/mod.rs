@@ -124,6 +124,14 @@ pub struct WindowStatus {
     pub reset: UnixMillis,
 }
 
+impl WindowStatus {
+    /// [`reset`](Self::reset) in Unix seconds, rounded up so that by then
+    /// the window really is full (`X-RateLimit-Reset`).
+    pub fn reset_seconds(&self) -> i64 {
+        ceil_div(self.reset.0, MILLIS_PER_SECOND)
+    }
+}
+
 /// Why a request was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Denial {

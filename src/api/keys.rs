@@ -1,0 +1,100 @@
+//! `/v1/api-keys`: an account's keys — list, create (within the plan's
+//! quota), read one, revoke.
+
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::error::ApiError;
+use super::{body, respond, views, Call};
+use crate::clock;
+use crate::core::apikey::{self, KeyRequest, DEFAULT_KEY_NAME, SECRET_ENTROPY};
+use crate::core::random::{self, ID_ENTROPY};
+use crate::store::keys::{self, NewKey, Revoked};
+
+/// GET /v1/api-keys: every key of the account, revoked ones included,
+/// oldest first; never a secret.
+pub async fn list(call: &Call<'_>) -> Result<Response, ApiError> {
+    let keys = keys::list(&call.db()?, &call.caller.account_id).await?;
+    let items: Vec<_> = keys
+        .iter()
+        .map(|k| views::key(k, &call.caller.key_id))
+        .collect();
+    respond::json(200, &json!({ "apiKeys": items, "total": items.len() }))
+}
+
+/// POST /v1/api-keys: 201 with the secret, shown this once. A key may
+/// only grant scopes it holds (403 otherwise); past the plan's max keys,
+/// 403 `plan_limit`.
+pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiError> {
+    let request = KeyRequest::from_body(body::json(req).await?)?;
+    let held = &call.caller.scopes;
+    let scopes = request.scopes.unwrap_or_else(|| held.clone());
+    if let Some(scope) = scopes.first_missing_from(held) {
+        return Err(ApiError::Forbidden(format!(
+            "this API key lacks the '{}' scope, so it cannot create a key that has it",
+            scope.as_str()
+        )));
+    }
+    let secret = apikey::new_secret(&clock::entropy::<SECRET_ENTROPY>()?);
+    let key = NewKey {
+        id: random::id("key_", &clock::entropy::<ID_ENTROPY>()?),
+        account_id: call.caller.account_id.clone(),
+        name: request.name.unwrap_or_else(|| DEFAULT_KEY_NAME.to_owned()),
+        scopes,
+        prefix: apikey::display_prefix(&secret),
+        secret_hash: apikey::hash_secret(&secret),
+        created_at: clock::now(),
+    };
+    let max = call.caller.limits.max_api_keys;
+    if !keys::insert_within(&call.db()?, &key, max).await? {
+        return Err(ApiError::plan_limit(
+            call.caller.plan,
+            max.unwrap_or(0),
+            "active API key",
+            "active API keys",
+            "revoke a key",
+        ));
+    }
+    let response = respond::json(201, &views::new_key(&key, &secret))?;
+    response
+        .headers()
+        .set("Location", &format!("/v1/api-keys/{}", key.id))?;
+    Ok(response)
+}
+
+/// GET /v1/api-keys/{id}
+pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
+    let key = find(id, call).await?;
+    respond::json(200, &views::key(&key, &call.caller.key_id))
+}
+
+/// DELETE /v1/api-keys/{id}: revokes the key; its next request gets 401.
+/// Idempotent. The account's last active key cannot be revoked (400), so
+/// nobody locks themselves out; another account's key is 404.
+pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
+    let db = call.db()?;
+    match keys::revoke(&db, &call.caller.account_id, id, clock::now()).await? {
+        Revoked::Done => {}
+        Revoked::NotFound => return Err(ApiError::not_found("API key")),
+        Revoked::LastActive => {
+            return Err(ApiError::Validation(crate::core::validation::Invalid::new(
+                "id",
+                format!(
+                    "'{id}' is this account's last active API key; create another key before \
+                     revoking this one, or the account would be locked out"
+                ),
+            )))
+        }
+    }
+    let key = find(id, call).await?;
+    respond::json(
+        200,
+        &json!({ "message": "API key revoked", "apiKey": views::key(&key, &call.caller.key_id) }),
+    )
+}
+
+async fn find(id: &str, call: &Call<'_>) -> Result<keys::StoredKey, ApiError> {
+    keys::get(&call.db()?, &call.caller.account_id, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("API key"))
+}
