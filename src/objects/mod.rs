@@ -1,0 +1,5 @@
+//! The Durable Objects: thin wrappers that hand their storage to `store`
+//! and their decisions to `core`, plus the protocol the worker calls them by.
+
+pub mod click_counter;
+pub mod protocol;
