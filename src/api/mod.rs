@@ -3,6 +3,7 @@
 //! render a view; errors become [`error::ApiError`] responses.
 
 mod admin;
+mod analytics;
 mod auth;
 mod body;
 mod error;
@@ -115,6 +116,13 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, 
                 (["links", _], _) => Err(ApiError::MethodNotAllowed {
                     allow: "GET, PATCH, DELETE",
                 }),
+                (["links", id, "analytics"] | ["analytics", id], Method::Get) => {
+                    call.require(Scope::AnalyticsRead)?;
+                    analytics::report(req, id, &call).await
+                }
+                (["links", _, "analytics"] | ["analytics", _], _) => {
+                    Err(ApiError::MethodNotAllowed { allow: "GET" })
+                }
                 _ => Err(ApiError::not_found("route")),
             }
         }
