@@ -3,11 +3,12 @@
 // so every run starts empty, and the D1 migrations applied.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
+import { Miniflare, Log, LogLevel } from "miniflare";
 import { parse } from "smol-toml";
 
 const root = new URL("../..", import.meta.url).pathname;
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const CLICK_SECRET = "test-click-secret-0123456789";
 export const ORIGIN = "http://short.test";
 
 /** Every SQL statement of the migrations, in order. */
@@ -42,9 +43,11 @@ export async function startWorker({ bindings = {} } = {}) {
         { className: b.class_name, useSQLite: true },
       ]),
     ),
-    bindings: { ...config.vars, ADMIN_TOKEN, ...bindings },
+    bindings: { ...config.vars, ADMIN_TOKEN, CLICK_SECRET, ...bindings },
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf: { country: "US", colo: "TST" },
+    // MF_LOG=1 shows the worker's console, e.g. why a click was not recorded.
+    ...(process.env.MF_LOG ? { log: new Log(LogLevel.DEBUG) } : {}),
   });
   await mf.ready;
   const db = await mf.getD1Database("DB");
