@@ -51,13 +51,9 @@ impl DurableObject for ClickCounter {
                 let Ok(batch) = serde_json::from_str::<ClickBatch>(&text) else {
                     return Response::error("the body must be click events", 400);
                 };
-                let sql = self.sql()?;
-                let mut humans = false;
-                for event in batch.into_events() {
-                    clicks::record(&sql, &event)?;
-                    humans |= !event.client.is_bot;
-                }
-                if humans {
+                let events = batch.into_events();
+                clicks::record(&self.sql()?, &events)?;
+                if events.iter().any(|event| !event.client.is_bot) {
                     self.arm_push().await?;
                 }
                 Ok(Response::empty()?.with_status(204))

@@ -7,6 +7,9 @@
 //! transaction while no other event can interleave. So one click's reads
 //! and writes are atomic, and concurrent clicks never lose an update.
 
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use worker::{console_error, Result, SqlStorage, SqlStorageValue};
 
@@ -48,10 +51,56 @@ pub fn ensure_schema(sql: &SqlStorage) -> Result<()> {
     Ok(())
 }
 
-/// Records one click: its counters, its sketches and the total.
-pub fn record(sql: &SqlStorage, event: &ClickEvent) -> Result<()> {
+/// Records clicks in order: their counters, their sketches and the total.
+/// Each sketch a batch touches is read and written once, whatever the
+/// batch's size: a dense sketch is 16 KiB.
+pub fn record(sql: &SqlStorage, events: &[ClickEvent]) -> Result<()> {
+    let mut sketches: BTreeMap<(&'static str, i64), (SketchKey, Option<Hll>, Hll)> =
+        BTreeMap::new();
+    let mut humans = 0i64;
+    for event in events {
+        count(sql, event)?;
+        humans += i64::from(!event.client.is_bot);
+        for key in event.sketch_keys() {
+            let entry = match sketches.entry((key.kind(), key.start())) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => {
+                    let stored = read_sketch(sql, key)?;
+                    let current = stored.clone().unwrap_or_default();
+                    entry.insert((key, stored, current))
+                }
+            };
+            entry.2.insert(event.fingerprint);
+        }
+    }
+    for (key, stored, sketch) in sketches.into_values() {
+        // Repeat visitors change no register: skip rewriting the sketch.
+        if stored.as_ref() == Some(&sketch) {
+            continue;
+        }
+        sql.exec(
+            "INSERT INTO sketches (kind, start, sketch) VALUES (?, ?, ?)
+             ON CONFLICT (kind, start) DO UPDATE SET sketch = excluded.sketch",
+            vec![
+                key.kind().into(),
+                key.start().into(),
+                sketch.to_bytes().into(),
+            ],
+        )?;
+    }
+    if humans > 0 {
+        sql.exec(
+            "INSERT INTO totals (id, clicks, pushed) VALUES (1, ?, 0)
+             ON CONFLICT (id) DO UPDATE SET clicks = clicks + excluded.clicks",
+            vec![humans.into()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds one click to its hour's counters.
+fn count(sql: &SqlStorage, event: &ClickEvent) -> Result<()> {
     let hour = event.hour();
-    // Reads first, writes last, so a failing read leaves nothing half-done.
     let referrers = if event.client.is_bot {
         ReferrerRows {
             distinct: 0,
@@ -60,17 +109,6 @@ pub fn record(sql: &SqlStorage, event: &ClickEvent) -> Result<()> {
     } else {
         referrer_rows(sql, hour, &event.referrer)?
     };
-    let mut sketches = Vec::new();
-    for key in event.sketch_keys() {
-        let before = read_sketch(sql, key)?;
-        let mut after = before.clone().unwrap_or_default();
-        after.insert(event.fingerprint);
-        // A repeat visitor changes no register: skip rewriting up to 16 KiB.
-        if before.as_ref() != Some(&after) {
-            sketches.push((key, after));
-        }
-    }
-
     let increments = event.increments(referrers);
     let tuples = vec!["(?, ?, ?, 1)"; increments.len()].join(", ");
     let mut bindings = Vec::with_capacity(increments.len() * 3);
@@ -86,24 +124,6 @@ pub fn record(sql: &SqlStorage, event: &ClickEvent) -> Result<()> {
         ),
         bindings,
     )?;
-    for (key, sketch) in sketches {
-        sql.exec(
-            "INSERT INTO sketches (kind, start, sketch) VALUES (?, ?, ?)
-             ON CONFLICT (kind, start) DO UPDATE SET sketch = excluded.sketch",
-            vec![
-                key.kind().into(),
-                key.start().into(),
-                sketch.to_bytes().into(),
-            ],
-        )?;
-    }
-    if !event.client.is_bot {
-        sql.exec(
-            "INSERT INTO totals (id, clicks, pushed) VALUES (1, 1, 0)
-             ON CONFLICT (id) DO UPDATE SET clicks = clicks + 1",
-            None,
-        )?;
-    }
     Ok(())
 }
 
