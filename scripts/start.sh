@@ -20,7 +20,17 @@ elif [ -f .dev.vars ] && grep -q '^ADMIN_TOKEN=' .dev.vars; then
 else
   token="adm_$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))')"
 fi
+# The key of unique-visitor fingerprints, likewise kept: a new key counts
+# every visitor as new once.
+if [ -n "${CLICK_SECRET:-}" ]; then
+  click_secret=$CLICK_SECRET
+elif [ -f .dev.vars ] && grep -q '^CLICK_SECRET=' .dev.vars; then
+  click_secret=$(sed -n 's/^CLICK_SECRET=//p' .dev.vars | tr -d '"')
+else
+  click_secret=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))')
+fi
 printf 'ADMIN_TOKEN="%s"\n' "$token" > .dev.vars
+printf 'CLICK_SECRET="%s"\n' "$click_secret" >> .dev.vars
 
 wrangler d1 migrations apply DB --local >/dev/null
 

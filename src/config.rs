@@ -6,6 +6,10 @@ pub const DB: &str = "DB";
 pub const LINKS_KV: &str = "LINKS_KV";
 /// Secret: the operator token for `/v1/admin`.
 pub const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
+/// Durable Object namespace: one ClickCounter per link, named by link id.
+pub const CLICK_COUNTER: &str = "CLICK_COUNTER";
+/// Secret: keys the visitor fingerprints of unique-click counting.
+pub const CLICK_SECRET: &str = "CLICK_SECRET";
 /// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
 

@@ -3,14 +3,16 @@
 //!
 //! # Layout
 //! - `lib.rs`: the entry point, which sends each request to the API or the redirect.
-//! - [`redirect`]: the hot path, `GET /{slug}` → one KV read → 302.
+//! - [`redirect`]: the hot path, `GET /{slug}` → one KV read → 302; `click`
+//!   records the click after the response.
 //! - `api`: the REST API under `/v1` (one module per resource) and `/health`.
 //! - `store`: the only code that knows SQL and KV formats.
-//! - `objects`: the Durable Objects (RateLimiter) and their protocol.
+//! - `objects`: the Durable Objects (RateLimiter, ClickCounter) and their protocol.
 //! - [`core`]: pure logic with no `worker` types, tested natively.
 //! - `config`, `clock`: binding names, and the runtime's time and randomness.
 
 mod api;
+mod click;
 mod clock;
 mod config;
 pub mod core;

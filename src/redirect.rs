@@ -1,4 +1,5 @@
-//! The hot path: `GET|HEAD /{slug}` → one KV read → 30x (DESIGN.md §3).
+//! The hot path: `GET|HEAD /{slug}` → one KV read → 30x (DESIGN.md §3),
+//! then the click, recorded after the response (`click`).
 //!
 //! D1 is touched only when KV misses: the link may exist with its KV write
 //! lost (or KV emptied), so D1 answers and the record is rewritten after
@@ -6,6 +7,7 @@
 
 use worker::{console_error, Context, Env, Method, Request, Response};
 
+use crate::click;
 use crate::config;
 use crate::core::html;
 use crate::core::redirect::RedirectRecord;
@@ -27,7 +29,11 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         return not_found(&req);
     };
     match lookup(&slug, env, ctx).await {
-        Ok(Some(record)) => redirect(&record),
+        Ok(Some(record)) => {
+            let response = redirect(&record)?;
+            click::record_later(&req, env, ctx, &record.link_id);
+            Ok(response)
+        }
         Ok(None) => not_found(&req),
         Err(e) => {
             console_error!("redirect of '{slug}' failed: {e}");

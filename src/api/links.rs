@@ -12,6 +12,7 @@ use crate::core::listing::ListQuery;
 use crate::core::random::{self, ID_ENTROPY};
 use crate::core::redirect::RedirectRecord;
 use crate::core::slug::{Slug, GENERATED_ENTROPY};
+use crate::objects::protocol;
 use crate::store::{kv, links, Written};
 
 /// Generated slugs collide with probability ~n/3.5e12; a handful of tries
@@ -124,6 +125,12 @@ pub async fn delete(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiEr
     // retry; should D1 then fail, the redirect's D1 fallback still finds
     // the link, so it is never half-deleted in a way that keeps resolving.
     kv::delete(&call.kv()?, &link.slug).await?;
+    // Analytics go before the row, so a failure here is retried by the
+    // client rather than leaving a counter no link points to.
+    protocol::wipe(call.env, &link.id).await.map_err(|e| {
+        console_error!("could not delete the analytics of {}: {e}", link.id);
+        ApiError::Unavailable
+    })?;
     if !links::delete(&call.db()?, &call.caller.account_id, &link.id).await? {
         return Err(ApiError::not_found("link"));
     }

@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod analytics;
 mod auth;
 mod body;
 mod error;
@@ -116,6 +117,7 @@ async fn route(
         Keyed::GetKey => keys::get(param, &call).await,
         Keyed::RevokeKey => keys::revoke(param, &call).await,
         Keyed::Account => account::get(&call).await,
+        Keyed::Analytics => analytics::report(req, param, &call).await,
     }
 }
 

@@ -43,6 +43,7 @@ pub enum Keyed {
     GetKey,
     RevokeKey,
     Account,
+    Analytics,
 }
 
 pub struct Route {
@@ -62,7 +63,7 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
 
 use Endpoint::{AnyKey, Key, Operator as Op, Public as Open};
 use Method::{Delete, Get, Patch, Post};
-use Scope::{KeysManage, LinksRead, LinksWrite};
+use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite};
 
 pub const ROUTES: &[Route] = &[
     route(Get, "/health", Open(Public::Health)),
@@ -96,6 +97,17 @@ pub const ROUTES: &[Route] = &[
     ),
     // Any key may read its own account: plan, limits, usage.
     route(Get, "/v1/account", AnyKey(Keyed::Account)),
+    // The SMO1 path and the SmartLinks path (which takes a slug too).
+    route(
+        Get,
+        "/v1/links/{idOrSlug}/analytics",
+        Key(AnalyticsRead, Keyed::Analytics),
+    ),
+    route(
+        Get,
+        "/v1/analytics/{idOrSlug}",
+        Key(AnalyticsRead, Keyed::Analytics),
+    ),
 ];
 
 /// The outcome of looking a request up in [`ROUTES`].

@@ -291,10 +291,39 @@ impl SketchKey {
 /// over-covers a period that starts or ends mid-day (the report then caps
 /// uniques at clicks).
 pub fn sketches_for(period: &Period, now: UnixMillis) -> Vec<SketchKey> {
-    if period.is_hourly() && period.first_hour() >= first_kept_hour_sketch(now) {
-        period.hours().map(SketchKey::Hour).collect()
-    } else {
-        period.days().map(SketchKey::Day).collect()
+    SketchRange::for_period(period, now).keys()
+}
+
+/// The sketches of [`sketches_for`] as a range, so a report request can name
+/// them in a few bytes however long the period: every hour sketch from
+/// `first` to `last`, or (not `hourly`) every day sketch those hours touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SketchRange {
+    pub hourly: bool,
+    pub first: Hour,
+    pub last: Hour,
+}
+
+impl SketchRange {
+    pub fn for_period(period: &Period, now: UnixMillis) -> Self {
+        SketchRange {
+            hourly: period.is_hourly() && period.first_hour() >= first_kept_hour_sketch(now),
+            first: period.first_hour(),
+            last: period.last_hour(),
+        }
+    }
+
+    /// The keys to merge: the same as [`sketches_for`] for the period.
+    pub fn keys(&self) -> Vec<SketchKey> {
+        if self.hourly {
+            (self.first.0..=self.last.0)
+                .map(|h| SketchKey::Hour(Hour(h)))
+                .collect()
+        } else {
+            (self.first.day().0..=self.last.day().0)
+                .map(|d| SketchKey::Day(Day(d)))
+                .collect()
+        }
     }
 }
 

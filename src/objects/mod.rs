@@ -1,5 +1,6 @@
-//! The Durable Objects: thin wrappers that load state, call a pure `core`
-//! algorithm and save, plus their request protocol in [`protocol`].
+//! The Durable Objects: thin wrappers that hand their storage to `store`
+//! and their decisions to `core`, plus the protocol the worker calls them by.
 
+pub mod click_counter;
 pub mod protocol;
 pub mod rate_limiter;

@@ -168,3 +168,12 @@ pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(V
     };
     Ok((links, u64::try_from(total).unwrap_or(0)))
 }
+
+/// Writes the click total a link's ClickCounter pushes (any account's link:
+/// the counter is addressed by link id). A deleted link updates nothing.
+pub async fn set_clicks(db: &D1Database, id: &str, clicks: i64) -> Result<()> {
+    query!(db, "UPDATE links SET clicks = ?2 WHERE id = ?1", id, clicks)?
+        .run()
+        .await?;
+    Ok(())
+}

@@ -3,12 +3,13 @@
 // so every run starts empty, and the D1 migrations applied.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
+import { Miniflare, Log, LogLevel } from "miniflare";
 import { parse } from "smol-toml";
 import { assertDocumented } from "./openapi.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const CLICK_SECRET = "test-click-secret-0123456789";
 export const ORIGIN = "http://short.test";
 
 /** Every SQL statement of the migrations, in order. */
@@ -51,10 +52,12 @@ export async function startWorker({ bindings = {}, migrate = true, withoutDurabl
         { className: b.class_name, useSQLite: true },
       ]),
     ),
-    bindings: { ...config.vars, ADMIN_TOKEN, ...bindings },
+    bindings: { ...config.vars, ADMIN_TOKEN, CLICK_SECRET, ...bindings },
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf: { country: "US", colo: "TST" },
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
+    // MF_LOG=1 shows the worker's console, e.g. why a click was not recorded.
+    ...(process.env.MF_LOG ? { log: new Log(LogLevel.DEBUG) } : {}),
   });
   const url = await mf.ready;
   if (migrate) {

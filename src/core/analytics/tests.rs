@@ -221,3 +221,40 @@ fn click_events_round_trip_through_json() {
     assert_eq!(json["country"], "US");
     assert_eq!(serde_json::from_value::<ClickEvent>(json).unwrap(), event);
 }
+
+#[test]
+fn a_sketch_range_names_the_same_sketches_as_its_period() {
+    let now = at("2026-02-15T14:30:00Z");
+    let day = parse_period(
+        PeriodQuery {
+            period: Some("24h"),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    let range = SketchRange::for_period(&day, now);
+    assert!(range.hourly);
+    assert_eq!(
+        (range.first, range.last),
+        (day.first_hour(), day.last_hour())
+    );
+    let week = parse_period(
+        PeriodQuery {
+            period: Some("7d"),
+            ..Default::default()
+        },
+        now,
+    )
+    .unwrap();
+    let range = SketchRange::for_period(&week, now);
+    assert!(!range.hourly);
+    assert_eq!(
+        range.keys().first(),
+        Some(&SketchKey::Day(Day::parse("2026-02-09").unwrap()))
+    );
+    assert_eq!(
+        range.keys().last(),
+        Some(&SketchKey::Day(Day::parse("2026-02-15").unwrap()))
+    );
+}

@@ -1,0 +1,115 @@
+//! Recording a redirect's click (DESIGN.md §3 step 5): the few request
+//! fields analytics needs are copied while the redirect runs; classifying
+//! them and sending the event to the link's ClickCounter happen after the
+//! response, through `wait_until`, so the redirect never waits for
+//! analytics and never fails because of it.
+//!
+//! The client IP (`CF-Connecting-IP`) only ever enters the keyed visitor
+//! fingerprint; it is not stored and not sent to the ClickCounter.
+
+use worker::{console_error, Context, Env, Method, Request, Url};
+
+use crate::clock;
+use crate::config;
+use crate::core::analytics::{ClickEvent, ClickRequest, Source};
+use crate::objects::protocol;
+
+/// What a click needs from the request, owned so it outlives it.
+struct Captured {
+    link_id: String,
+    method_is_head: bool,
+    user_agent: Option<String>,
+    referer: Option<String>,
+    country: Option<String>,
+    ip: String,
+    source: Source,
+}
+
+/// Sends the click of this redirect to `link_id`'s counter after the
+/// response. Failures are logged, never returned.
+pub fn record_later(req: &Request, env: &Env, ctx: &Context, link_id: &str) {
+    let captured = match capture(req, link_id) {
+        Ok(captured) => captured,
+        Err(e) => {
+            console_error!("click on {link_id} not recorded: {e}");
+            return;
+        }
+    };
+    let env = env.clone();
+    ctx.wait_until(async move {
+        let result = match event(&captured, &env) {
+            Ok(event) => protocol::send_click(&env, &captured.link_id, &event).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            console_error!("click on {} not recorded: {e}", captured.link_id);
+        }
+    });
+}
+
+fn capture(req: &Request, link_id: &str) -> worker::Result<Captured> {
+    let headers = req.headers();
+    Ok(Captured {
+        link_id: link_id.to_owned(),
+        method_is_head: req.method() == Method::Head,
+        user_agent: headers.get("User-Agent")?,
+        referer: headers.get("Referer")?,
+        country: req.cf().and_then(|cf| cf.country()),
+        ip: headers.get("CF-Connecting-IP")?.unwrap_or_default(),
+        source: source(&req.url()?),
+    })
+}
+
+/// QR codes encode the short URL with `?qr=1`, so scans count apart.
+fn source(url: &Url) -> Source {
+    if url
+        .query_pairs()
+        .any(|(name, value)| name == "qr" && value == "1")
+    {
+        Source::Qr
+    } else {
+        Source::Link
+    }
+}
+
+fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
+    let request = ClickRequest {
+        at: clock::now(),
+        link_id: &captured.link_id,
+        method_is_head: captured.method_is_head,
+        user_agent: captured.user_agent.as_deref(),
+        referer: captured.referer.as_deref(),
+        country: captured.country.as_deref(),
+        ip: &captured.ip,
+        source: captured.source,
+    };
+    Ok(ClickEvent::from_request(&request, &secret(env)?))
+}
+
+/// The fingerprint key. Without `CLICK_SECRET` a fresh random key per click
+/// keeps visitors unlinkable and clicks exact, at the price of counting
+/// every click as a unique visitor; the log says so on every click.
+fn secret(env: &Env) -> worker::Result<Vec<u8>> {
+    match env.secret(config::CLICK_SECRET).map(|s| s.to_string()) {
+        Ok(secret) if !secret.is_empty() => Ok(secret.into_bytes()),
+        _ => {
+            console_error!("CLICK_SECRET is not set: unique visitors are overcounted");
+            Ok(clock::entropy::<32>()?.to_vec())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_qr_1_marks_a_qr_scan() {
+        let source_of = |url: &str| source(&Url::parse(url).unwrap());
+        assert_eq!(source_of("https://s.test/go?qr=1"), Source::Qr);
+        assert_eq!(source_of("https://s.test/go?utm=x&qr=1"), Source::Qr);
+        assert_eq!(source_of("https://s.test/go"), Source::Link);
+        assert_eq!(source_of("https://s.test/go?qr=0"), Source::Link);
+        assert_eq!(source_of("https://s.test/go?qrx=1"), Source::Link);
+    }
+}
