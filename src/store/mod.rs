@@ -20,7 +20,7 @@ pub enum Written {
     Conflict,
 }
 
-fn written(result: worker::Result<worker::D1Result>) -> worker::Result<Written> {
+fn written<T>(result: worker::Result<T>) -> worker::Result<Written> {
     match result {
         Ok(_) => Ok(Written::Done),
         Err(e) if is_unique_violation(&e) => Ok(Written::Conflict),
