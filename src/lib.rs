@@ -4,6 +4,7 @@
 //! # Layout
 //! - `lib.rs`: the entry point, which sends each request to the API or the redirect.
 //! - [`redirect`]: the hot path, `GET /{slug}` → one KV read → 302.
+//! - `link_pages`: a smart link's password gate and inspect page (`/{slug}+`).
 //! - `api`: the REST API under `/v1` (one module per resource) and `/health`.
 //! - `store`: the only code that knows SQL and KV formats.
 //! - [`core`]: pure logic with no `worker` types, tested natively.
@@ -13,6 +14,7 @@ mod api;
 mod clock;
 mod config;
 pub mod core;
+mod link_pages;
 mod redirect;
 mod store;
 

@@ -151,6 +151,15 @@ impl FormPost {
     }
 }
 
+/// The value of cookie `name` in a `Cookie` header.
+pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
 /// Whether the posted token matches the one in the visitor's cookie.
 pub fn csrf_ok(cookie_token: Option<&str>, posted: &str) -> bool {
     match cookie_token {
@@ -245,5 +254,12 @@ mod tests {
         assert!(!csrf_ok(Some("tok"), "tok2"));
         assert!(!csrf_ok(None, "tok"));
         assert!(!csrf_ok(Some(""), ""));
+    }
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let header = "a=1; __Host-sl_form=tok; x__Host-sl_form=no";
+        assert_eq!(cookie(header, "__Host-sl_form"), Some("tok"));
+        assert_eq!(cookie(header, "b"), None);
     }
 }

@@ -4,6 +4,7 @@
 //! redirect, written through on every change and rebuildable from D1.
 
 pub mod accounts;
+pub mod attempts;
 pub mod keys;
 pub mod kv;
 pub mod links;
