@@ -15,7 +15,7 @@ use crate::core::analytics::{ClickEvent, ClickRequest, Source};
 use crate::objects::protocol;
 
 /// What a click needs from the request, owned so it outlives it.
-struct Captured {
+pub struct Captured {
     link_id: String,
     method_is_head: bool,
     user_agent: Option<String>,
@@ -25,39 +25,41 @@ struct Captured {
     source: Source,
 }
 
-/// Sends the click of this redirect to `link_id`'s counter after the
-/// response. Failures are logged, never returned.
-pub fn record_later(req: &Request, env: &Env, ctx: &Context, link_id: &str) {
-    let captured = match capture(req, link_id) {
-        Ok(captured) => captured,
-        Err(e) => {
-            console_error!("click on {link_id} not recorded: {e}");
-            return;
-        }
-    };
-    let env = env.clone();
-    ctx.wait_until(async move {
-        let result = match event(&captured, &env) {
-            Ok(event) => protocol::send_click(&env, &captured.link_id, &event).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            console_error!("click on {} not recorded: {e}", captured.link_id);
-        }
-    });
+/// Copies the click fields of this request to `link_id`; `None` (logged)
+/// when they cannot be read, which only loses the click.
+pub fn capture(req: &Request, link_id: &str) -> Option<Captured> {
+    let headers = req.headers();
+    let captured = (|| {
+        Ok::<_, worker::Error>(Captured {
+            link_id: link_id.to_owned(),
+            method_is_head: req.method() == Method::Head,
+            user_agent: headers.get("User-Agent")?,
+            referer: headers.get("Referer")?,
+            country: req.cf().and_then(|cf| cf.country()),
+            ip: headers.get("CF-Connecting-IP")?.unwrap_or_default(),
+            source: source(&req.url()?),
+        })
+    })();
+    captured
+        .map_err(|e| console_error!("click on {link_id} not recorded: {e}"))
+        .ok()
 }
 
-fn capture(req: &Request, link_id: &str) -> worker::Result<Captured> {
-    let headers = req.headers();
-    Ok(Captured {
-        link_id: link_id.to_owned(),
-        method_is_head: req.method() == Method::Head,
-        user_agent: headers.get("User-Agent")?,
-        referer: headers.get("Referer")?,
-        country: req.cf().and_then(|cf| cf.country()),
-        ip: headers.get("CF-Connecting-IP")?.unwrap_or_default(),
-        source: source(&req.url()?),
-    })
+impl Captured {
+    /// Sends the click to its link's counter after the response. Failures
+    /// are logged, never returned.
+    pub fn send_later(self, env: &Env, ctx: &Context) {
+        let env = env.clone();
+        ctx.wait_until(async move {
+            let result = match event(&self, &env) {
+                Ok(event) => protocol::send_click(&env, &self.link_id, &event).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                console_error!("click on {} not recorded: {e}", self.link_id);
+            }
+        });
+    }
 }
 
 /// QR codes encode the short URL with `?qr=1`, so scans count apart.

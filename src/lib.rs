@@ -5,6 +5,7 @@
 //! - `lib.rs`: the entry point, which sends each request to the API or the redirect.
 //! - [`redirect`]: the hot path, `GET /{slug}` → one KV read → 302; `click`
 //!   records the click after the response.
+//! - `link_pages`: a smart link's password gate and inspect page (`/{slug}+`).
 //! - `api`: the REST API under `/v1` (one module per resource) and `/health`.
 //! - `store`: the only code that knows SQL and KV formats.
 //! - `objects`: the Durable Objects (RateLimiter, ClickCounter) and their protocol.
@@ -16,6 +17,7 @@ mod click;
 mod clock;
 mod config;
 pub mod core;
+mod link_pages;
 mod method;
 mod objects;
 mod redirect;

@@ -1,5 +1,7 @@
 //! The hot path: `GET|HEAD /{slug}` → one KV read → 30x (DESIGN.md §3),
-//! then the click, recorded after the response (`click`).
+//! then the click, recorded after the response ([`crate::click`]).
+//! What to answer is `core::redirect::decide`; password-protected links
+//! and the inspect page `/{slug}+` go on to [`crate::link_pages`].
 //!
 //! D1 is touched only when KV misses: the link may exist with its KV write
 //! lost (or KV emptied), so D1 answers and the record is rewritten after
@@ -8,30 +10,53 @@
 use worker::{console_error, Context, Env, Method, Request, Response};
 
 use crate::click;
+use crate::clock;
 use crate::config;
 use crate::core::html;
-use crate::core::redirect::RedirectRecord;
+use crate::core::redirect::{decide, Decision, GoneReason, PasswordProof, RedirectRecord, Visit};
 use crate::core::slug::Slug;
+use crate::link_pages::{self, Checked, PASSWORD_HEADER};
 use crate::store::{kv, links};
 
 pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
-    if !matches!(crate::method::of(&req), Some(Method::Get | Method::Head)) {
-        let response = Response::error("Method Not Allowed", 405)?;
-        response.headers().set("Allow", "GET, HEAD")?;
-        return Ok(response);
-    }
-    let path = req.path();
-    let Some(slug) = path
-        .strip_prefix('/')
-        .filter(|s| !s.contains('/'))
-        .and_then(|s| Slug::parse(s).ok())
+    // POST is the password form's; links without a password refuse it below.
+    let Some(method) =
+        crate::method::of(&req).filter(|m| matches!(m, Method::Get | Method::Head | Method::Post))
     else {
+        return method_not_allowed();
+    };
+    let path = req.path();
+    let Some(rest) = path.strip_prefix('/').filter(|s| !s.contains('/')) else {
         return not_found(&req);
     };
+    let (text, inspect) = match rest.strip_suffix('+') {
+        Some(text) => (text, true),
+        None => (rest, false),
+    };
+    let Ok(slug) = Slug::parse(text) else {
+        return not_found(&req);
+    };
+    if inspect {
+        return match method {
+            Method::Post => method_not_allowed(),
+            _ => link_pages::inspect(&req, &slug, env).await,
+        };
+    }
     match lookup(&slug, env, ctx).await {
         Ok(Some(record)) => {
-            let response = redirect(&record)?;
-            click::record_later(&req, env, ctx, &record.link_id);
+            let click = click::capture(&req, &record.link_id);
+            let response = if method == Method::Post {
+                link_pages::form_post(req, &slug, &record).await?
+            } else {
+                visit(&req, &slug, &record).await?
+            };
+            // Only a visitor who was sent on is a click: not a 410, a
+            // password form or a refusal.
+            if (300..400).contains(&response.status_code()) {
+                if let Some(click) = click {
+                    click.send_later(env, ctx);
+                }
+            }
             Ok(response)
         }
         Ok(None) => not_found(&req),
@@ -64,10 +89,57 @@ async fn lookup(slug: &Slug, env: &Env, ctx: &Context) -> worker::Result<Option<
     Ok(Some(record))
 }
 
-fn redirect(record: &RedirectRecord) -> worker::Result<Response> {
-    let response = Response::empty()?.with_status(302);
+/// GET or HEAD of a known link. The password, when the link has one and
+/// the visitor sent `X-Link-Password`, is verified only when the decision
+/// asks for it, so open links never pay for a PBKDF2.
+async fn visit(req: &Request, slug: &Slug, record: &RedirectRecord) -> worker::Result<Response> {
+    let url = req.url()?;
+    let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
+    let mut visit = Visit {
+        user_agent: &user_agent,
+        query: url.query(),
+        now: clock::now(),
+        password: PasswordProof::NotGiven,
+        form_post: false,
+    };
+    let mut decision = decide(record, &visit);
+    if matches!(decision, Decision::PasswordRequired { .. }) {
+        if let Some(given) = req.headers().get(PASSWORD_HEADER)? {
+            match link_pages::check_password(req, slug, record, &given, visit.now).await? {
+                Checked::Locked { retry_after } => {
+                    return link_pages::locked(req, slug, retry_after).await
+                }
+                Checked::Proof(proof) => {
+                    visit.password = proof;
+                    decision = decide(record, &visit);
+                }
+            }
+        }
+    }
+    respond(req, slug, decision).await
+}
+
+/// Renders a decision.
+pub async fn respond(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Response> {
+    match decision {
+        Decision::Redirect { status, location } => redirect(status, &location),
+        Decision::Gone(reason) => link_pages::gone(req, reason == GoneReason::Expired),
+        Decision::PasswordRequired { wrong } => {
+            link_pages::password_required(req, slug, wrong).await
+        }
+    }
+}
+
+pub fn method_not_allowed() -> worker::Result<Response> {
+    let response = Response::error("Method Not Allowed", 405)?;
+    response.headers().set("Allow", "GET, HEAD")?;
+    Ok(response)
+}
+
+fn redirect(status: u16, location: &str) -> worker::Result<Response> {
+    let response = Response::empty()?.with_status(status);
     let headers = response.headers();
-    headers.set("Location", &record.url)?;
+    headers.set("Location", location)?;
     // Every visit must reach us to be counted: no shared or browser caching.
     headers.set("Cache-Control", "private, max-age=0")?;
     headers.set("X-Robots-Tag", "noindex")?;
@@ -75,7 +147,7 @@ fn redirect(record: &RedirectRecord) -> worker::Result<Response> {
 }
 
 /// 404: JSON for API clients that ask for it, a small page for browsers.
-fn not_found(req: &Request) -> worker::Result<Response> {
+pub fn not_found(req: &Request) -> worker::Result<Response> {
     page_or_json(
         req,
         404,
@@ -85,7 +157,7 @@ fn not_found(req: &Request) -> worker::Result<Response> {
     )
 }
 
-fn unavailable(req: &Request) -> worker::Result<Response> {
+pub fn unavailable(req: &Request) -> worker::Result<Response> {
     let response = page_or_json(
         req,
         503,
@@ -97,18 +169,22 @@ fn unavailable(req: &Request) -> worker::Result<Response> {
     Ok(response)
 }
 
-fn page_or_json(
+/// Whether the client asked for JSON rather than a page.
+pub fn wants_json(req: &Request) -> worker::Result<bool> {
+    Ok(req
+        .headers()
+        .get("Accept")?
+        .is_some_and(|accept| accept.contains("application/json")))
+}
+
+pub fn page_or_json(
     req: &Request,
     status: u16,
     code: &str,
     title: &str,
     message: &str,
 ) -> worker::Result<Response> {
-    let wants_json = req
-        .headers()
-        .get("Accept")?
-        .is_some_and(|accept| accept.contains("application/json"));
-    let response = if wants_json {
+    let response = if wants_json(req)? {
         Response::from_json(&serde_json::json!({ "error": { "code": code, "message": message } }))?
     } else {
         let response = Response::from_html(html::page(title, message))?;

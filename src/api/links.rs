@@ -9,6 +9,8 @@ use crate::clock;
 use crate::config;
 use crate::core::link::{Link, LinkPatch, NewLink};
 use crate::core::listing::ListQuery;
+use crate::core::options::Options;
+use crate::core::password::SALT_BYTES;
 use crate::core::random::{self, ID_ENTROPY};
 use crate::core::redirect::RedirectRecord;
 use crate::core::slug::{Slug, GENERATED_ENTROPY};
@@ -24,6 +26,8 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
     let new = NewLink::from_body(body::json(req).await?, call.base.host())?;
     let db = call.db()?;
     let now = clock::now();
+    let mut options = Options::default();
+    new.options.apply(&mut options, &salt()?);
     let mut link = Link {
         id: random::id("link_", &clock::entropy::<ID_ENTROPY>()?),
         account_id: call.caller.account_id.clone(),
@@ -35,6 +39,7 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
         title: new.title,
         metadata: new.metadata,
         clicks: 0,
+        options,
         created_at: now,
         updated_at: now,
     };
@@ -107,7 +112,12 @@ pub async fn update(
 ) -> Result<Response, ApiError> {
     let patch = LinkPatch::from_body(body::json(req).await?, call.base.host())?;
     let before = find(call, id_or_slug).await?;
-    let after = patch.apply(before.clone(), clock::now());
+    let salt = if patch.options.sets_password() {
+        salt()?
+    } else {
+        [0; SALT_BYTES]
+    };
+    let after = patch.apply(before.clone(), clock::now(), &salt);
     if links::update(&call.db()?, &after).await? == Written::Conflict {
         return Err(slug_taken(&after.slug));
     }
@@ -143,6 +153,11 @@ async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
     links::find(&call.db()?, &call.caller.account_id, id_or_slug)
         .await?
         .ok_or_else(|| ApiError::not_found("link"))
+}
+
+/// A fresh salt for a password hash.
+fn salt() -> Result<[u8; SALT_BYTES], ApiError> {
+    Ok(clock::entropy::<SALT_BYTES>()?)
 }
 
 fn generated_slug() -> Result<Slug, ApiError> {

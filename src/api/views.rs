@@ -1,11 +1,13 @@
 //! Response bodies in both dialects (DESIGN.md §4.1): where SmartLinks and
 //! SMO1 name a field differently, both names are sent.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::config::ShortBase;
 use crate::core::account::Account;
+use crate::core::destination::DestinationUrl;
 use crate::core::link::Link;
+use crate::core::options::{Options, Tag};
 use crate::core::plan::Limits;
 use crate::core::ratelimit::WindowStatus;
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
@@ -15,7 +17,7 @@ pub fn link(link: &Link, base: &ShortBase) -> Value {
     let short_url = base.short_url(link.slug.as_str());
     let created = link.created_at.to_rfc3339();
     let updated = link.updated_at.to_rfc3339();
-    json!({
+    let mut view = json!({
         "id": link.id,
         "slug": link.slug.as_str(),
         "shortCode": link.slug.as_str(),
@@ -30,7 +32,43 @@ pub fn link(link: &Link, base: &ShortBase) -> Value {
         "created_at": created,
         "updatedAt": updated,
         "updated_at": updated,
-    })
+    });
+    if let Value::Object(fields) = &mut view {
+        fields.extend(link_options(&link.options));
+    }
+    view
+}
+
+/// The smart-link options, in both spellings; the password only as
+/// `hasPassword`, never the hash.
+fn link_options(o: &Options) -> Map<String, Value> {
+    let expires_at = o.expires_at.map(UnixMillis::to_rfc3339);
+    let expired_url = o.expired_url.as_ref().map(DestinationUrl::as_str);
+    let has_password = o.password.is_some();
+    let redirect_type = o.redirect_type.status();
+    let utm = (!o.utm.is_empty()).then(|| o.utm.to_map());
+    let tags: Vec<&str> = o.tags.iter().map(Tag::as_str).collect();
+    let view = json!({
+        "ios": o.ios.as_ref().map(DestinationUrl::as_str),
+        "android": o.android.as_ref().map(DestinationUrl::as_str),
+        "expiresAt": expires_at,
+        "expires_at": expires_at,
+        "expiredUrl": expired_url,
+        "expired_url": expired_url,
+        "hasPassword": has_password,
+        "has_password": has_password,
+        "redirectType": redirect_type,
+        "redirect_type": redirect_type,
+        "forwardQuery": o.forward_query,
+        "forward_query": o.forward_query,
+        "utm": utm,
+        "tags": tags,
+        "disabled": o.disabled,
+    });
+    match view {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
 }
 
 pub fn limits(limits: &Limits) -> Value {

@@ -4,6 +4,8 @@ use serde_json::{Map, Value};
 
 use super::destination::DestinationUrl;
 use super::fields::{kind, Fields, Present};
+use super::options::{self, Options, OptionsInput};
+use super::password::SALT_BYTES;
 use super::slug::Slug;
 use super::time::UnixMillis;
 use super::validation::Invalid;
@@ -27,6 +29,7 @@ pub struct Link {
     pub title: Option<String>,
     pub metadata: Option<Map<String, Value>>,
     pub clicks: u64,
+    pub options: Options,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
 }
@@ -39,6 +42,7 @@ pub struct NewLink {
     pub slug: Option<Slug>,
     pub title: Option<String>,
     pub metadata: Option<Map<String, Value>>,
+    pub options: OptionsInput,
 }
 
 /// A validated `PATCH /v1/links/{idOrSlug}` body. Outer `None`: unchanged;
@@ -49,6 +53,7 @@ pub struct LinkPatch {
     pub slug: Option<Slug>,
     pub title: Option<Option<String>>,
     pub metadata: Option<Option<Map<String, Value>>>,
+    pub options: OptionsInput,
 }
 
 impl NewLink {
@@ -66,12 +71,14 @@ impl NewLink {
             .transpose()?;
         let title = title(&mut fields)?.flatten();
         let metadata = metadata(&mut fields)?.flatten();
-        fields.finish(ACCEPTED)?;
+        let options = OptionsInput::read(&mut fields, short_host)?;
+        finish(fields)?;
         Ok(NewLink {
             url,
             slug,
             title,
             metadata,
+            options,
         })
     }
 }
@@ -109,17 +116,20 @@ impl LinkPatch {
         };
         let title = title(&mut fields)?;
         let metadata = metadata(&mut fields)?;
-        fields.finish(ACCEPTED)?;
+        let options = OptionsInput::read(&mut fields, short_host)?;
+        finish(fields)?;
         Ok(LinkPatch {
             url,
             slug,
             title,
             metadata,
+            options,
         })
     }
 
-    /// The link as it is after this patch.
-    pub fn apply(self, mut link: Link, now: UnixMillis) -> Link {
+    /// The link as it is after this patch; a new password is hashed with
+    /// `salt`.
+    pub fn apply(self, mut link: Link, now: UnixMillis, salt: &[u8; SALT_BYTES]) -> Link {
         if let Some(url) = self.url {
             link.url = url;
         }
@@ -132,9 +142,16 @@ impl LinkPatch {
         if let Some(metadata) = self.metadata {
             link.metadata = metadata;
         }
+        self.options.apply(&mut link.options, salt);
         link.updated_at = now;
         link
     }
+}
+
+/// Rejects leftover fields, listing the link's fields and its options.
+fn finish(fields: Fields) -> Result<(), Invalid> {
+    let accepted: Vec<&str> = ACCEPTED.iter().chain(options::ACCEPTED).copied().collect();
+    fields.finish(&accepted)
 }
 
 fn destination(name: &str, text: &str, short_host: &str) -> Result<DestinationUrl, Invalid> {

@@ -1,5 +1,6 @@
-//! The `GET /v1/links` query: paging in both dialects, search.
+//! The `GET /v1/links` query: paging in both dialects, search, tag.
 
+use super::options::Tag;
 use super::validation::Invalid;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -14,6 +15,8 @@ pub struct ListQuery {
     pub page: u32,
     pub page_size: u32,
     pub search: Option<String>,
+    /// Only links carrying this tag.
+    pub tag: Option<Tag>,
 }
 
 impl ListQuery {
@@ -29,6 +32,7 @@ impl ListQuery {
             page: 1,
             page_size: DEFAULT_PAGE_SIZE,
             search: None,
+            tag: None,
         };
         let mut size_name: Option<&str> = None;
         for (name, value) in pairs {
@@ -56,6 +60,11 @@ impl ListQuery {
                         ));
                     }
                     query.search = (!text.is_empty()).then(|| text.to_owned());
+                }
+                "tag" => {
+                    let tag =
+                        Tag::parse(value).map_err(|e| Invalid::new(name, format!("`tag` {e}")))?;
+                    query.tag = Some(tag);
                 }
                 _ => {}
             }
@@ -124,6 +133,14 @@ mod tests {
     fn offset_is_page_times_size() {
         let q = ListQuery::from_pairs([("page", "3"), ("limit", "10")]).unwrap();
         assert_eq!(q.offset(), 20);
+    }
+
+    #[test]
+    fn a_tag_filter_is_checked_and_lowercased() {
+        let q = ListQuery::from_pairs([("tag", "Sale")]).unwrap();
+        assert_eq!(q.tag.unwrap().as_str(), "sale");
+        let err = ListQuery::from_pairs([("tag", "a%")]).unwrap_err();
+        assert_eq!(err.field, "tag");
     }
 
     #[test]

@@ -1,20 +1,232 @@
-//! What the redirect needs to know about a link: the compact record kept in
-//! KV, derived from the link in D1.
+//! What the redirect needs to know about a link (the compact record kept in
+//! KV, derived from the link in D1) and what it does with one visit: the
+//! pure decision the hot path renders.
+//!
+//! Order of the checks, each ending the decision when it applies:
+//! 1. `disabled` → 410 (no fallback: the owner switched the link off);
+//! 2. expired (`expiresAt` passed) → `expiredUrl` with a 302, else 410;
+//!    a click cap (`maxClicks`, once the ClickCounter exists) joins here as
+//!    a second reason to expire, with the same fallback;
+//! 3. password, unless the visitor proved it → the form (or 401/403 JSON);
+//! 4. destination: the iOS or Android target for those platforms, else the
+//!    URL, with UTM parameters and the visitor's query merged in.
+
+use std::collections::HashSet;
+
+use url::form_urlencoded;
 
 use super::link::Link;
+use super::options::{RedirectType, Utm};
+use super::password::PasswordHash;
+use super::time::UnixMillis;
+use super::useragent::{classify, Platform};
+
+/// The query parameter QR codes add to mark a scan; never forwarded.
+pub const QR_MARKER: &str = "qr";
 
 /// Everything the hot path reads, in one KV value (format: `store::kv`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectRecord {
     pub link_id: String,
     pub url: String,
+    pub ios: Option<String>,
+    pub android: Option<String>,
+    pub expires_at: Option<UnixMillis>,
+    pub expired_url: Option<String>,
+    pub password: Option<PasswordHash>,
+    pub redirect_type: RedirectType,
+    pub forward_query: bool,
+    pub utm: Utm,
+    pub disabled: bool,
 }
 
 impl RedirectRecord {
     pub fn of(link: &Link) -> RedirectRecord {
+        let o = &link.options;
         RedirectRecord {
             link_id: link.id.clone(),
             url: link.url.as_str().to_owned(),
+            ios: o.ios.as_ref().map(|u| u.as_str().to_owned()),
+            android: o.android.as_ref().map(|u| u.as_str().to_owned()),
+            expires_at: o.expires_at,
+            expired_url: o.expired_url.as_ref().map(|u| u.as_str().to_owned()),
+            password: o.password.clone(),
+            redirect_type: o.redirect_type,
+            forward_query: o.forward_query,
+            utm: o.utm.clone(),
+            disabled: o.disabled,
         }
     }
+
+    /// A record with only a destination: every option at its default.
+    pub fn plain(link_id: String, url: String) -> RedirectRecord {
+        RedirectRecord {
+            link_id,
+            url,
+            ios: None,
+            android: None,
+            expires_at: None,
+            expired_url: None,
+            password: None,
+            redirect_type: RedirectType::default(),
+            forward_query: true,
+            utm: Utm::default(),
+            disabled: false,
+        }
+    }
+
+    /// Whether the link has expired at `now`.
+    pub fn expired(&self, now: UnixMillis) -> bool {
+        self.expires_at.is_some_and(|at| now >= at)
+    }
 }
+
+/// What the visitor has shown of the link's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProof {
+    /// Nothing yet, or the link has none: the caller verifies only when the
+    /// decision asks for a password and the visitor sent one.
+    NotGiven,
+    Correct,
+    Wrong,
+}
+
+/// One visit, as the decision needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Visit<'a> {
+    pub user_agent: &'a str,
+    /// The visitor's raw query string, without the `?`.
+    pub query: Option<&'a str>,
+    pub now: UnixMillis,
+    pub password: PasswordProof,
+    /// A POST of the password form: answered with a 303 so the browser
+    /// follows it with a GET whatever the link's redirect type.
+    pub form_post: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoneReason {
+    Disabled,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Redirect {
+        status: u16,
+        location: String,
+    },
+    /// 410 with a page.
+    Gone(GoneReason),
+    /// The password form (again, with an error, when `wrong`).
+    PasswordRequired {
+        wrong: bool,
+    },
+}
+
+/// The decision for one visit.
+pub fn decide(record: &RedirectRecord, visit: &Visit) -> Decision {
+    if record.disabled {
+        return Decision::Gone(GoneReason::Disabled);
+    }
+    if record.expired(visit.now) {
+        return match &record.expired_url {
+            // 302 whatever the link's type: the fallback is temporary by
+            // nature, and a cached 301 would outlive a later PATCH.
+            Some(fallback) => Decision::Redirect {
+                status: 302,
+                location: fallback.clone(),
+            },
+            None => Decision::Gone(GoneReason::Expired),
+        };
+    }
+    if record.password.is_some() && visit.password != PasswordProof::Correct {
+        return Decision::PasswordRequired {
+            wrong: visit.password == PasswordProof::Wrong,
+        };
+    }
+    let target = match (&record.ios, &record.android) {
+        (None, None) => &record.url,
+        // Classifying costs a few substring scans: only links with targets pay.
+        (ios, android) => match classify(visit.user_agent, false).platform {
+            Platform::Ios => ios.as_ref().unwrap_or(&record.url),
+            Platform::Android => android.as_ref().unwrap_or(&record.url),
+            Platform::Web => &record.url,
+        },
+    };
+    let forwarded = visit.query.filter(|_| record.forward_query);
+    Decision::Redirect {
+        status: if visit.form_post {
+            303
+        } else {
+            record.redirect_type.status()
+        },
+        location: merge_query(target, &record.utm, forwarded),
+    }
+}
+
+/// `destination` with UTM parameters and the visitor's query merged in.
+///
+/// Precedence for one name, lowest first: the destination's own parameter,
+/// then the link's UTM value, then the visitor's value(s). A parameter that
+/// is overridden is removed where it stood; the destination's others keep
+/// their place and spelling, then come the UTM parameters, then the
+/// visitor's, in the order sent. The visitor's `qr` marker is dropped, and
+/// a fragment stays at the end.
+pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> String {
+    let visitor: Vec<&str> = visitor
+        .unwrap_or_default()
+        .split('&')
+        .filter(|s| !s.is_empty() && name_of(s) != QR_MARKER)
+        .collect();
+    if visitor.is_empty() && utm.is_empty() {
+        return destination.to_owned();
+    }
+    let visitor_names: HashSet<String> = visitor.iter().map(|s| name_of(s)).collect();
+    let utm: Vec<(&str, &str)> = utm
+        .pairs()
+        .filter(|(name, _)| !visitor_names.contains(*name))
+        .collect();
+    let (base, fragment) = match destination.split_once('#') {
+        Some((base, fragment)) => (base, Some(fragment)),
+        None => (destination, None),
+    };
+    let (path, own) = base.split_once('?').unwrap_or((base, ""));
+    let mut query: Vec<String> = own
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .filter(|s| {
+            let name = name_of(s);
+            !visitor_names.contains(&name) && !utm.iter().any(|(n, _)| *n == name)
+        })
+        .map(str::to_owned)
+        .collect();
+    query.extend(utm.iter().map(|(name, value)| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair(name, value)
+            .finish()
+    }));
+    query.extend(visitor.iter().map(|s| (*s).to_owned()));
+    let mut out = String::with_capacity(destination.len() + 64);
+    out.push_str(path);
+    if !query.is_empty() {
+        out.push('?');
+        out.push_str(&query.join("&"));
+    }
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+/// The decoded name of one `name=value` query segment.
+fn name_of(segment: &str) -> String {
+    form_urlencoded::parse(segment.as_bytes())
+        .next()
+        .map(|(name, _)| name.into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,24 +1,130 @@
 //! The KV namespace: one record per slug, read by the redirect.
 //!
-//! Key: the slug itself. Value, version 1: `{"v":1,"id":"link_…","url":"…"}`.
-//! The version lets a later format coexist with records already written.
+//! Key: the slug itself. Value, version 2, with short names because every
+//! redirect reads and parses it, and absent/default options left out:
+//!
+//! ```text
+//! {"v":2,"id":"link_…","u":"https://…",   destination
+//!  "i":"https://…", "a":"https://…",      iOS / Android targets
+//!  "x":1767225599000, "f":"https://…",    expires at (Unix ms) / fallback after expiry
+//!  "p":"pbkdf2-sha256$…",                 password hash
+//!  "r":307, "q":false,                    redirect status (302 omitted) / forward query (true omitted)
+//!  "m":{"source":"…",…}, "d":true}        UTM / disabled
+//! ```
+//!
+//! A click cap will add `"c": max clicks` beside `x`. Version 1
+//! (`{"v":1,"id","url"}`, written before smart options existed) is still
+//! read, as a link with every option at its default.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
+use crate::core::options::{RedirectType, Utm};
+use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
 use crate::core::slug::Slug;
+use crate::core::time::UnixMillis;
 
 /// How long an edge location may serve a record from its cache. KV's
 /// minimum; bounds how long a changed or deleted link can keep resolving
 /// elsewhere in production (locally there is no such cache).
 const CACHE_TTL_SECONDS: u64 = 30;
 
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Either version: v1 has `url`, v2 has `u` and the options.
 #[derive(Serialize, Deserialize)]
-struct RecordV1 {
+struct Record {
     v: u8,
     id: String,
-    url: String,
+    #[serde(default, skip_serializing)]
+    url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    u: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    i: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    f: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<u16>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    q: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    m: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    d: bool,
+}
+
+impl Record {
+    fn decode(self) -> Option<RedirectRecord> {
+        match self.v {
+            1 => Some(RedirectRecord::plain(self.id, self.url?)),
+            2 => Some(RedirectRecord {
+                link_id: self.id,
+                url: self.u?,
+                ios: self.i,
+                android: self.a,
+                expires_at: self.x.map(UnixMillis),
+                expired_url: self.f,
+                password: self.p.map(PasswordHash::from_stored),
+                // An unknown status is a record this build did not write:
+                // refuse it, so the caller reads D1 instead.
+                redirect_type: match self.r {
+                    None => RedirectType::default(),
+                    Some(status) => RedirectType::from_status(u64::from(status))?,
+                },
+                forward_query: self.q,
+                utm: self.m.as_ref().map(Utm::from_map).unwrap_or_default(),
+                disabled: self.d,
+            }),
+            _ => None,
+        }
+    }
+
+    fn encode(record: &RedirectRecord) -> Record {
+        let status = record.redirect_type.status();
+        Record {
+            v: 2,
+            id: record.link_id.clone(),
+            url: None,
+            u: Some(record.url.clone()),
+            i: record.ios.clone(),
+            a: record.android.clone(),
+            x: record.expires_at.map(|t| t.0),
+            f: record.expired_url.clone(),
+            p: record.password.as_ref().map(|p| p.as_str().to_owned()),
+            r: (record.redirect_type != RedirectType::default()).then_some(status),
+            q: record.forward_query,
+            m: (!record.utm.is_empty()).then(|| record.utm.to_map()),
+            d: record.disabled,
+        }
+    }
+}
+
+/// Parses a stored value; `None` for anything this build cannot read.
+fn parse(text: &str) -> Option<RedirectRecord> {
+    serde_json::from_str::<Record>(text).ok()?.decode()
+}
+
+fn serialize(record: &RedirectRecord) -> Result<String, serde_json::Error> {
+    serde_json::to_string(&Record::encode(record))
 }
 
 /// The record for `slug`, `None` when absent or in a format this build
@@ -32,25 +138,73 @@ pub async fn get(kv: &KvStore, slug: &Slug) -> Result<Option<RedirectRecord>, Kv
     else {
         return Ok(None);
     };
-    Ok(serde_json::from_str::<RecordV1>(&text)
-        .ok()
-        .filter(|r| r.v == 1)
-        .map(|r| RedirectRecord {
-            link_id: r.id,
-            url: r.url,
-        }))
+    Ok(parse(&text))
 }
 
 pub async fn put(kv: &KvStore, slug: &Slug, record: &RedirectRecord) -> Result<(), KvError> {
-    let value = RecordV1 {
-        v: 1,
-        id: record.link_id.clone(),
-        url: record.url.clone(),
-    };
-    let text = serde_json::to_string(&value).map_err(KvError::Serialization)?;
+    let text = serialize(record).map_err(KvError::Serialization)?;
     kv.put(slug.as_str(), text)?.execute().await
 }
 
 pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {
     kv.delete(slug.as_str()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain() -> RedirectRecord {
+        RedirectRecord::plain("link_a".into(), "https://e.com/".into())
+    }
+
+    #[test]
+    fn a_plain_record_is_compact() {
+        assert_eq!(
+            serialize(&plain()).unwrap(),
+            r#"{"v":2,"id":"link_a","u":"https://e.com/"}"#
+        );
+    }
+
+    #[test]
+    fn every_option_round_trips() {
+        let record = RedirectRecord {
+            ios: Some("https://i.example/".into()),
+            android: Some("https://a.example/".into()),
+            expires_at: Some(UnixMillis(1_767_225_599_000)),
+            expired_url: Some("https://over.example/".into()),
+            password: Some(PasswordHash::from_stored("pbkdf2-sha256$1$AA$AA".into())),
+            redirect_type: RedirectType::TemporaryRedirect,
+            forward_query: false,
+            utm: Utm {
+                source: Some("news".into()),
+                ..Utm::default()
+            },
+            disabled: true,
+            ..plain()
+        };
+        let text = serialize(&record).unwrap();
+        assert!(text.contains(r#""r":307"#) && text.contains(r#""q":false"#));
+        assert_eq!(parse(&text), Some(record));
+    }
+
+    #[test]
+    fn version_1_records_still_read() {
+        assert_eq!(
+            parse(r#"{"v":1,"id":"link_a","url":"https://e.com/"}"#),
+            Some(plain())
+        );
+    }
+
+    #[test]
+    fn unknown_or_corrupt_records_read_as_missing() {
+        for text in [
+            "{not json",
+            r#"{"v":3,"id":"link_a","u":"https://e.com/"}"#,
+            r#"{"v":2,"id":"link_a"}"#,
+            r#"{"v":2,"id":"link_a","u":"https://e.com/","r":303}"#,
+        ] {
+            assert_eq!(parse(text), None, "{text}");
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! The `links` table.
+//! The `links` table, and `link_tags` beside it (one row per tag, in the
+//! order sent, indexed by account and tag for the listing's filter).
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -8,10 +9,22 @@ use super::{written, written_within_quota, Written};
 use crate::core::destination::DestinationUrl;
 use crate::core::link::Link;
 use crate::core::listing::ListQuery;
+use crate::core::options::{Options, RedirectType, Tag, Utm};
+use crate::core::password::PasswordHash;
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
 
-const COLUMNS: &str = "id, account_id, slug, url, title, metadata, clicks, created_at, updated_at";
+const COLUMNS: &str = "id, account_id, slug, url, title, metadata, clicks, created_at, updated_at, \
+     ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled, \
+     (SELECT json_group_array(tag) FROM \
+       (SELECT tag FROM link_tags t WHERE t.link_id = links.id ORDER BY position)) AS tags";
+
+/// Replaces nothing: adds the tags of `?1` (a JSON array in `?3`) in order.
+const INSERT_TAGS: &str = "INSERT INTO link_tags (link_id, account_id, tag, position) \
+     SELECT ?1, ?2, value, key FROM json_each(?3)";
+/// [`INSERT_TAGS`] for a link the same batch may not have inserted (quota).
+const INSERT_NEW_LINK_TAGS: &str = "INSERT INTO link_tags (link_id, account_id, tag, position) \
+     SELECT ?1, ?2, value, key FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)";
 
 #[derive(Deserialize)]
 struct Row {
@@ -24,6 +37,16 @@ struct Row {
     clicks: i64,
     created_at: i64,
     updated_at: i64,
+    ios: Option<String>,
+    android: Option<String>,
+    expires_at: Option<i64>,
+    expired_url: Option<String>,
+    password_hash: Option<String>,
+    redirect_type: i64,
+    forward_query: i64,
+    utm: Option<String>,
+    disabled: i64,
+    tags: String,
 }
 
 impl Row {
@@ -40,6 +63,31 @@ impl Row {
                 .metadata
                 .and_then(|m| serde_json::from_str::<Map<String, Value>>(&m).ok()),
             clicks: u64::try_from(self.clicks).unwrap_or(0),
+            options: Options {
+                ios: self.ios.map(DestinationUrl::from_stored),
+                android: self.android.map(DestinationUrl::from_stored),
+                expires_at: self.expires_at.map(UnixMillis),
+                expired_url: self.expired_url.map(DestinationUrl::from_stored),
+                password: self.password_hash.map(PasswordHash::from_stored),
+                // Only the four are ever written (a CHECK-free column).
+                redirect_type: u64::try_from(self.redirect_type)
+                    .ok()
+                    .and_then(RedirectType::from_status)
+                    .unwrap_or_default(),
+                // D1 returns booleans as 0/1.
+                forward_query: self.forward_query != 0,
+                utm: self
+                    .utm
+                    .and_then(|u| serde_json::from_str::<Map<String, Value>>(&u).ok())
+                    .map(|m| Utm::from_map(&m))
+                    .unwrap_or_default(),
+                tags: serde_json::from_str::<Vec<String>>(&self.tags)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Tag::from_stored)
+                    .collect(),
+                disabled: self.disabled != 0,
+            },
             created_at: UnixMillis(self.created_at),
             updated_at: UnixMillis(self.updated_at),
         }
@@ -52,44 +100,94 @@ fn metadata_text(link: &Link) -> Option<String> {
         .map(|m| Value::Object(m.clone()).to_string())
 }
 
-/// Inserts a new link; `Conflict` when its slug is taken, `QuotaReached`
-/// when the account already has `max_links` (`None`: no cap). The count is
-/// inside the INSERT, so concurrent creations cannot overshoot the cap.
-pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Result<Written> {
-    let statement = query!(
-        db,
-        "INSERT INTO links (id, account_id, slug, url, title, metadata, clicks, created_at, updated_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8
-         WHERE ?9 IS NULL OR (SELECT COUNT(*) FROM links WHERE account_id = ?2) < ?9",
-        link.id,
-        link.account_id,
-        link.slug.as_str(),
-        link.url.as_str(),
-        link.title,
-        metadata_text(link),
-        link.created_at.0,
-        link.updated_at.0,
-        max_links,
-    )?;
-    written_within_quota(statement.run().await)
+fn utm_text(link: &Link) -> Option<String> {
+    let utm = &link.options.utm;
+    (!utm.is_empty()).then(|| Value::Object(utm.to_map()).to_string())
 }
 
-/// Writes every mutable column of an existing link of the same account;
-/// `Conflict` when its new slug is taken.
+fn tags_text(link: &Link) -> String {
+    let tags: Vec<&str> = link.options.tags.iter().map(Tag::as_str).collect();
+    Value::from(tags).to_string()
+}
+
+/// Inserts a new link and its tags in one transaction; `Conflict` when its
+/// slug is taken, `QuotaReached` when the account already has `max_links`
+/// (`None`: no cap). The count is inside the INSERT, so concurrent
+/// creations cannot overshoot the cap; the tags follow only an inserted link.
+pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Result<Written> {
+    let o = &link.options;
+    let statements = vec![
+        query!(
+            db,
+            "INSERT INTO links (id, account_id, slug, url, title, metadata, clicks, created_at, updated_at,
+               ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+             WHERE ?18 IS NULL OR (SELECT COUNT(*) FROM links WHERE account_id = ?2) < ?18",
+            link.id,
+            link.account_id,
+            link.slug.as_str(),
+            link.url.as_str(),
+            link.title,
+            metadata_text(link),
+            link.created_at.0,
+            link.updated_at.0,
+            o.ios.as_ref().map(DestinationUrl::as_str),
+            o.android.as_ref().map(DestinationUrl::as_str),
+            o.expires_at.map(|t| t.0),
+            o.expired_url.as_ref().map(DestinationUrl::as_str),
+            o.password.as_ref().map(PasswordHash::as_str),
+            o.redirect_type.status(),
+            i32::from(o.forward_query),
+            utm_text(link),
+            i32::from(o.disabled),
+            max_links,
+        )?,
+        query!(db, INSERT_NEW_LINK_TAGS, link.id, link.account_id, tags_text(link))?,
+    ];
+    match db.batch(statements).await {
+        Ok(results) => written_within_quota(
+            results
+                .into_iter()
+                .next()
+                .ok_or_else(|| worker::Error::RustError("D1 batch returned no result".into())),
+        ),
+        Err(e) => written(Err::<(), _>(e)),
+    }
+}
+
+/// Writes every mutable column of an existing link of the same account,
+/// and replaces its tags, in one transaction; `Conflict` when its new slug
+/// is taken.
 pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
-    let statement = query!(
-        db,
-        "UPDATE links SET slug = ?3, url = ?4, title = ?5, metadata = ?6, updated_at = ?7
-         WHERE id = ?1 AND account_id = ?2",
-        link.id,
-        link.account_id,
-        link.slug.as_str(),
-        link.url.as_str(),
-        link.title,
-        metadata_text(link),
-        link.updated_at.0,
-    )?;
-    written(statement.run().await)
+    let o = &link.options;
+    let statements = vec![
+        query!(
+            db,
+            "UPDATE links SET slug = ?3, url = ?4, title = ?5, metadata = ?6, updated_at = ?7,
+               ios = ?8, android = ?9, expires_at = ?10, expired_url = ?11, password_hash = ?12,
+               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16
+             WHERE id = ?1 AND account_id = ?2",
+            link.id,
+            link.account_id,
+            link.slug.as_str(),
+            link.url.as_str(),
+            link.title,
+            metadata_text(link),
+            link.updated_at.0,
+            o.ios.as_ref().map(DestinationUrl::as_str),
+            o.android.as_ref().map(DestinationUrl::as_str),
+            o.expires_at.map(|t| t.0),
+            o.expired_url.as_ref().map(DestinationUrl::as_str),
+            o.password.as_ref().map(PasswordHash::as_str),
+            o.redirect_type.status(),
+            i32::from(o.forward_query),
+            utm_text(link),
+            i32::from(o.disabled),
+        )?,
+        query!(db, "DELETE FROM link_tags WHERE link_id = ?1", link.id)?,
+        query!(db, INSERT_TAGS, link.id, link.account_id, tags_text(link))?,
+    ];
+    written(db.batch(statements).await.map(|_| ()))
 }
 
 /// A link of this account, by id (`link_…`) or by slug.
@@ -113,16 +211,27 @@ pub async fn by_slug(db: &D1Database, slug: &Slug) -> Result<Option<Link>> {
     Ok(row.map(Row::into_link))
 }
 
-/// Deletes a link of this account; false when there was none.
+/// Deletes a link of this account and its tags; false when there was none.
 pub async fn delete(db: &D1Database, account_id: &str, id: &str) -> Result<bool> {
-    let result = query!(
-        db,
-        "DELETE FROM links WHERE id = ?1 AND account_id = ?2",
-        id,
-        account_id
-    )?
-    .run()
-    .await?;
+    let results = db
+        .batch(vec![
+            query!(
+                db,
+                "DELETE FROM link_tags WHERE link_id = ?1 AND account_id = ?2",
+                id,
+                account_id
+            )?,
+            query!(
+                db,
+                "DELETE FROM links WHERE id = ?1 AND account_id = ?2",
+                id,
+                account_id
+            )?,
+        ])
+        .await?;
+    let Some(result) = results.get(1) else {
+        return Ok(false);
+    };
     Ok(result
         .meta()?
         .and_then(|m| m.changes)
@@ -136,16 +245,21 @@ pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(V
     // only, as LIKE would.
     let needle = q.search.as_ref().map(|s| s.to_ascii_lowercase());
     let filter = "account_id = ?1 AND (?2 IS NULL OR instr(lower(title), ?2) > 0 \
-                  OR instr(lower(url), ?2) > 0 OR instr(lower(slug), ?2) > 0)";
+                  OR instr(lower(url), ?2) > 0 OR instr(lower(slug), ?2) > 0) \
+                  AND (?5 IS NULL OR id IN \
+                    (SELECT link_id FROM link_tags WHERE account_id = ?1 AND tag = ?5))";
     let count_sql = format!("SELECT COUNT(*) AS total FROM links WHERE {filter}");
     let page_sql = format!(
         "SELECT {COLUMNS} FROM links WHERE {filter} ORDER BY created_at DESC, rowid DESC LIMIT ?3 OFFSET ?4"
     );
     let offset = i64::try_from(q.offset()).unwrap_or(i64::MAX);
+    let tag = q.tag.as_ref().map(Tag::as_str);
     let results = db
         .batch(vec![
-            query!(db, &count_sql, account_id, needle)?,
-            query!(db, &page_sql, account_id, needle, q.page_size, offset)?,
+            // ?3 and ?4 (paging) are unused by the count, but bound so ?5
+            // means the same in both statements.
+            query!(db, &count_sql, account_id, needle, 0, 0, tag)?,
+            query!(db, &page_sql, account_id, needle, q.page_size, offset, tag)?,
         ])
         .await?;
     #[derive(Deserialize)]

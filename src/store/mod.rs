@@ -4,6 +4,7 @@
 //! redirect, written through on every change and rebuildable from D1.
 
 pub mod accounts;
+pub mod attempts;
 pub mod clicks;
 pub mod keys;
 pub mod kv;
@@ -32,7 +33,7 @@ fn changed(result: &worker::D1Result) -> worker::Result<bool> {
         .is_some_and(|changes| changes > 0))
 }
 
-fn written(result: worker::Result<worker::D1Result>) -> worker::Result<Written> {
+fn written<T>(result: worker::Result<T>) -> worker::Result<Written> {
     match result {
         Ok(_) => Ok(Written::Done),
         Err(e) if is_unique_violation(&e) => Ok(Written::Conflict),

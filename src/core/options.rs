@@ -1,0 +1,469 @@
+//! Smart-link options (issue 6): device targets, expiry and its fallback,
+//! password, redirect type, query forwarding, UTM, tags and disabling.
+//!
+//! Each option has a camelCase name and, where it differs, a snake_case
+//! alias (`expiresAt` / `expires_at`); errors name the field as sent.
+//! [`OptionsInput`] is what a create or PATCH body says about them;
+//! [`Options`] is what a link has.
+
+use serde_json::{Map, Value};
+
+use super::destination::DestinationUrl;
+use super::fields::{kind, Fields, Present};
+use super::password::{PasswordHash, SALT_BYTES};
+use super::time::UnixMillis;
+use super::validation::Invalid;
+
+pub const MAX_TAGS: usize = 10;
+pub const MAX_TAG_CHARS: usize = 32;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+pub const MAX_UTM_CHARS: usize = 256;
+
+const IOS: &[&str] = &["ios"];
+const ANDROID: &[&str] = &["android"];
+const EXPIRES_AT: &[&str] = &["expiresAt", "expires_at"];
+const EXPIRED_URL: &[&str] = &["expiredUrl", "expired_url"];
+const PASSWORD: &[&str] = &["password"];
+const REDIRECT_TYPE: &[&str] = &["redirectType", "redirect_type"];
+const FORWARD_QUERY: &[&str] = &["forwardQuery", "forward_query"];
+const UTM: &[&str] = &["utm"];
+const TAGS: &[&str] = &["tags"];
+const DISABLED: &[&str] = &["disabled"];
+
+/// The option names, for the "accepted fields are …" message.
+pub const ACCEPTED: &[&str] = &[
+    "ios",
+    "android",
+    "expiresAt (or expires_at)",
+    "expiredUrl (or expired_url)",
+    "password",
+    "redirectType (or redirect_type)",
+    "forwardQuery (or forward_query)",
+    "utm",
+    "tags",
+    "disabled",
+];
+
+/// The redirect's status code. 302 by default: 301 and 308 are cached by
+/// browsers, so repeat visits never reach us and go uncounted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedirectType {
+    MovedPermanently,
+    #[default]
+    Found,
+    TemporaryRedirect,
+    PermanentRedirect,
+}
+
+impl RedirectType {
+    pub fn status(self) -> u16 {
+        match self {
+            RedirectType::MovedPermanently => 301,
+            RedirectType::Found => 302,
+            RedirectType::TemporaryRedirect => 307,
+            RedirectType::PermanentRedirect => 308,
+        }
+    }
+
+    pub fn from_status(status: u64) -> Option<RedirectType> {
+        match status {
+            301 => Some(RedirectType::MovedPermanently),
+            302 => Some(RedirectType::Found),
+            307 => Some(RedirectType::TemporaryRedirect),
+            308 => Some(RedirectType::PermanentRedirect),
+            _ => None,
+        }
+    }
+}
+
+/// UTM parameters added to the destination at redirect time.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Utm {
+    pub source: Option<String>,
+    pub medium: Option<String>,
+    pub campaign: Option<String>,
+    pub term: Option<String>,
+    pub content: Option<String>,
+}
+
+/// The `utm` object's keys, and the query parameter each becomes.
+const UTM_KEYS: [(&str, &str); 5] = [
+    ("source", "utm_source"),
+    ("medium", "utm_medium"),
+    ("campaign", "utm_campaign"),
+    ("term", "utm_term"),
+    ("content", "utm_content"),
+];
+
+impl Utm {
+    pub fn is_empty(&self) -> bool {
+        self.pairs().next().is_none()
+    }
+
+    /// `(utm key, value)` for the keys set, in the fixed order above.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let values = [
+            &self.source,
+            &self.medium,
+            &self.campaign,
+            &self.term,
+            &self.content,
+        ];
+        UTM_KEYS
+            .iter()
+            .zip(values)
+            .filter_map(|(&(key, _), v)| v.as_deref().map(|v| (key, v)))
+    }
+
+    /// `(query parameter, value)` for the keys set: `("utm_source", "x")`.
+    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.entries().map(|(key, value)| {
+            let param = UTM_KEYS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(key, |(_, p)| p);
+            (param, value)
+        })
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        match key {
+            "source" => Some(&mut self.source),
+            "medium" => Some(&mut self.medium),
+            "campaign" => Some(&mut self.campaign),
+            "term" => Some(&mut self.term),
+            "content" => Some(&mut self.content),
+            _ => None,
+        }
+    }
+
+    /// Reads a stored `{"source": …}` object; unknown keys are ignored.
+    pub fn from_map(map: &Map<String, Value>) -> Utm {
+        let mut utm = Utm::default();
+        for (key, value) in map {
+            if let (Some(slot), Some(text)) = (utm.slot(key), value.as_str()) {
+                *slot = Some(text.to_owned());
+            }
+        }
+        utm
+    }
+
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.entries()
+            .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+            .collect()
+    }
+}
+
+/// A tag: 1–32 ASCII letters, digits, `-` or `_`, kept lowercase so `Sale`
+/// and `sale` are one tag. The charset has no spaces, quotes or LIKE
+/// wildcards other than `_`, and tags are matched by equality.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    /// # Errors
+    /// A message saying what to fix.
+    pub fn parse(text: &str) -> Result<Tag, String> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > MAX_TAG_CHARS {
+            return Err(format!(
+                "must be 1 to {MAX_TAG_CHARS} characters (got '{text}')"
+            ));
+        }
+        if !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(format!(
+                "may contain only letters, digits, '-' and '_' (got '{text}')"
+            ));
+        }
+        Ok(Tag(text.to_ascii_lowercase()))
+    }
+
+    pub fn from_stored(text: String) -> Tag {
+        Tag(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A link's smart options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub ios: Option<DestinationUrl>,
+    pub android: Option<DestinationUrl>,
+    pub expires_at: Option<UnixMillis>,
+    /// Where visitors go once the link has expired, instead of a 410.
+    pub expired_url: Option<DestinationUrl>,
+    pub password: Option<PasswordHash>,
+    pub redirect_type: RedirectType,
+    pub forward_query: bool,
+    pub utm: Utm,
+    pub tags: Vec<Tag>,
+    pub disabled: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            ios: None,
+            android: None,
+            expires_at: None,
+            expired_url: None,
+            password: None,
+            redirect_type: RedirectType::default(),
+            forward_query: true,
+            utm: Utm::default(),
+            tags: Vec::new(),
+            disabled: false,
+        }
+    }
+}
+
+/// What a body says about the options. Outer `None`: not sent (unchanged
+/// on PATCH); `Some(None)`: sent as `null` (cleared).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OptionsInput {
+    pub ios: Option<Option<DestinationUrl>>,
+    pub android: Option<Option<DestinationUrl>>,
+    pub expires_at: Option<Option<UnixMillis>>,
+    pub expired_url: Option<Option<DestinationUrl>>,
+    /// The plain password, hashed by [`OptionsInput::apply`].
+    pub password: Option<Option<String>>,
+    /// `null` resets to the default, 302.
+    pub redirect_type: Option<RedirectType>,
+    pub forward_query: Option<bool>,
+    /// Replaces the whole `utm` object; `null` clears it.
+    pub utm: Option<Utm>,
+    /// Replaces the whole list; `null` clears it.
+    pub tags: Option<Vec<Tag>>,
+    pub disabled: Option<bool>,
+}
+
+impl OptionsInput {
+    /// Takes the option fields out of `fields`.
+    ///
+    /// # Errors
+    /// The first invalid option, by the name the client used.
+    pub fn read(fields: &mut Fields, short_host: &str) -> Result<OptionsInput, Invalid> {
+        let url = |fields: &mut Fields, names| -> Result<Option<Option<DestinationUrl>>, Invalid> {
+            nullable(fields, names, |name, value| {
+                let text = string(name, value)?;
+                DestinationUrl::parse(&text, short_host)
+                    .map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
+            })
+        };
+        Ok(OptionsInput {
+            ios: url(fields, IOS)?,
+            android: url(fields, ANDROID)?,
+            expires_at: nullable(fields, EXPIRES_AT, |name, value| {
+                let text = string(name, value)?;
+                UnixMillis::parse_rfc3339(&text).ok_or_else(|| {
+                    Invalid::new(
+                        name,
+                        format!(
+                            "`{name}` must be an RFC 3339 time such as 2026-12-31T23:59:59Z (got '{text}')"
+                        ),
+                    )
+                })
+            })?,
+            expired_url: url(fields, EXPIRED_URL)?,
+            password: nullable(fields, PASSWORD, |name, value| {
+                let text = string(name, value)?;
+                let chars = text.chars().count();
+                if chars == 0 || chars > MAX_PASSWORD_CHARS {
+                    return Err(Invalid::new(
+                        name,
+                        format!("`{name}` must be 1 to {MAX_PASSWORD_CHARS} characters (got {chars}); send null to remove it"),
+                    ));
+                }
+                Ok(text)
+            })?,
+            redirect_type: nullable(fields, REDIRECT_TYPE, |name, value| {
+                value
+                    .as_u64()
+                    .and_then(RedirectType::from_status)
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            name,
+                            format!("`{name}` must be 301, 302, 307 or 308 (got {value})"),
+                        )
+                    })
+            })?
+            .map(Option::unwrap_or_default),
+            forward_query: boolean(fields, FORWARD_QUERY)?,
+            utm: nullable(fields, UTM, utm)?.map(Option::unwrap_or_default),
+            tags: nullable(fields, TAGS, tags)?.map(Option::unwrap_or_default),
+            disabled: boolean(fields, DISABLED)?,
+        })
+    }
+
+    /// Applies this input to `options`; a new password is hashed with `salt`.
+    pub fn apply(self, options: &mut Options, salt: &[u8; SALT_BYTES]) {
+        if let Some(ios) = self.ios {
+            options.ios = ios;
+        }
+        if let Some(android) = self.android {
+            options.android = android;
+        }
+        if let Some(expires_at) = self.expires_at {
+            options.expires_at = expires_at;
+        }
+        if let Some(expired_url) = self.expired_url {
+            options.expired_url = expired_url;
+        }
+        if let Some(password) = self.password {
+            options.password = password.map(|p| PasswordHash::derive(&p, salt));
+        }
+        if let Some(redirect_type) = self.redirect_type {
+            options.redirect_type = redirect_type;
+        }
+        if let Some(forward_query) = self.forward_query {
+            options.forward_query = forward_query;
+        }
+        if let Some(utm) = self.utm {
+            options.utm = utm;
+        }
+        if let Some(tags) = self.tags {
+            options.tags = tags;
+        }
+        if let Some(disabled) = self.disabled {
+            options.disabled = disabled;
+        }
+    }
+
+    /// Whether a new password is being set (so a salt is worth drawing).
+    pub fn sets_password(&self) -> bool {
+        matches!(self.password, Some(Some(_)))
+    }
+}
+
+/// A field that may be `null`: `Some(None)` then.
+fn nullable<T>(
+    fields: &mut Fields,
+    names: &[&str],
+    parse: impl FnOnce(&str, Value) -> Result<T, Invalid>,
+) -> Result<Option<Option<T>>, Invalid> {
+    match fields.take(names)? {
+        None => Ok(None),
+        Some(Present {
+            value: Value::Null, ..
+        }) => Ok(Some(None)),
+        Some(Present { name, value }) => parse(&name, value).map(|v| Some(Some(v))),
+    }
+}
+
+fn string(name: &str, value: Value) -> Result<String, Invalid> {
+    match value {
+        Value::String(text) => Ok(text),
+        other => Err(Invalid::new(
+            name,
+            format!("`{name}` must be a string or null, not {}", kind(&other)),
+        )),
+    }
+}
+
+fn boolean(fields: &mut Fields, names: &[&str]) -> Result<Option<bool>, Invalid> {
+    match fields.take(names)? {
+        None => Ok(None),
+        Some(Present {
+            value: Value::Bool(b),
+            ..
+        }) => Ok(Some(b)),
+        Some(Present { name, value }) => Err(Invalid::new(
+            &name,
+            format!("`{name}` must be true or false, not {}", kind(&value)),
+        )),
+    }
+}
+
+fn utm(name: &str, value: Value) -> Result<Utm, Invalid> {
+    let Value::Object(map) = value else {
+        return Err(Invalid::new(
+            name,
+            format!(
+                "`{name}` must be an object such as {{\"source\": \"newsletter\"}}, not {}",
+                kind(&value)
+            ),
+        ));
+    };
+    let mut utm = Utm::default();
+    for (key, value) in map {
+        let field = format!("{name}.{key}");
+        let Some(slot) = utm.slot(&key) else {
+            return Err(Invalid::new(
+                &field,
+                format!(
+                    "`{field}` is not a UTM key; use source, medium, campaign, term or content"
+                ),
+            ));
+        };
+        *slot = match value {
+            Value::Null => None,
+            Value::String(text) => {
+                let chars = text.chars().count();
+                if chars == 0 || chars > MAX_UTM_CHARS {
+                    return Err(Invalid::new(
+                        &field,
+                        format!("`{field}` must be 1 to {MAX_UTM_CHARS} characters"),
+                    ));
+                }
+                if text.chars().any(char::is_control) {
+                    return Err(Invalid::new(
+                        &field,
+                        format!("`{field}` must not contain control characters"),
+                    ));
+                }
+                Some(text)
+            }
+            other => {
+                return Err(Invalid::new(
+                    &field,
+                    format!("`{field}` must be a string or null, not {}", kind(&other)),
+                ))
+            }
+        };
+    }
+    Ok(utm)
+}
+
+/// Up to [`MAX_TAGS`] tags; duplicates (after lowercasing) are dropped.
+fn tags(name: &str, value: Value) -> Result<Vec<Tag>, Invalid> {
+    let Value::Array(items) = value else {
+        return Err(Invalid::new(
+            name,
+            format!("`{name}` must be an array of strings, not {}", kind(&value)),
+        ));
+    };
+    if items.len() > MAX_TAGS {
+        return Err(Invalid::new(
+            name,
+            format!(
+                "`{name}` may hold at most {MAX_TAGS} tags (got {})",
+                items.len()
+            ),
+        ));
+    }
+    let mut tags: Vec<Tag> = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let field = format!("{name}[{i}]");
+        let Value::String(text) = item else {
+            return Err(Invalid::new(
+                &field,
+                format!("`{field}` must be a string, not {}", kind(&item)),
+            ));
+        };
+        let tag = Tag::parse(&text).map_err(|e| Invalid::new(&field, format!("`{field}` {e}")))?;
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests;
