@@ -8,11 +8,13 @@
 //! - `store`: the only code that knows SQL and KV formats.
 //! - [`core`]: pure logic with no `worker` types, tested natively.
 //! - `config`, `clock`: binding names, and the runtime's time and randomness.
+//! - `logo_fetch`: loading QR logos (vetted URL fetches, cached).
 
 mod api;
 mod clock;
 mod config;
 pub mod core;
+mod logo_fetch;
 mod redirect;
 mod store;
 

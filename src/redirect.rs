@@ -20,6 +20,11 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         return Ok(response);
     }
     let path = req.path();
+    // `/{slug}/qr` serves the link's QR code (DESIGN.md §3).
+    let (path, qr) = match path.strip_suffix("/qr") {
+        Some(rest) => (rest, true),
+        None => (path.as_str(), false),
+    };
     let Some(slug) = path
         .strip_prefix('/')
         .filter(|s| !s.contains('/'))
@@ -28,6 +33,7 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         return not_found(&req);
     };
     match lookup(&slug, env, ctx).await {
+        Ok(Some(_)) if qr => crate::api::qr::public(&req, &slug, env).await,
         Ok(Some(record)) => redirect(&record),
         Ok(None) => not_found(&req),
         Err(e) => {

@@ -7,6 +7,7 @@ mod auth;
 mod body;
 mod error;
 mod links;
+pub mod qr;
 mod respond;
 mod views;
 
@@ -57,7 +58,10 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     // header, never by cookies, so CORS grants nothing a script couldn't do.
     let headers = response.headers();
     headers.set("Access-Control-Allow-Origin", "*")?;
-    headers.set("Cache-Control", "no-store")?;
+    // Handlers that serve cacheable results (QR images) set their own.
+    if !headers.has("Cache-Control")? {
+        headers.set("Cache-Control", "no-store")?;
+    }
     Ok(response)
 }
 
@@ -115,6 +119,17 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context) -> Result<Response, 
                 (["links", _], _) => Err(ApiError::MethodNotAllowed {
                     allow: "GET, PATCH, DELETE",
                 }),
+                // links:read suffices: the code only shows the short URL a reader sees anyway.
+                (["links", id, "qr"], Method::Get | Method::Head) => {
+                    call.require(Scope::LinksRead)?;
+                    qr::for_link(req, id, &call).await
+                }
+                (["links", _, "qr"], _) => Err(ApiError::MethodNotAllowed { allow: "GET, HEAD" }),
+                (["qr-codes"], Method::Post) => {
+                    call.require(Scope::QrWrite)?;
+                    qr::create(req, &call).await
+                }
+                (["qr-codes"], _) => Err(ApiError::MethodNotAllowed { allow: "POST" }),
                 _ => Err(ApiError::not_found("route")),
             }
         }

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use super::{QrError, Rgba};
+use super::{pngfile, QrError, Rgba};
 
 /// Largest logo accepted, in bytes. A logo is drawn at under half the code's width
 /// (at most ~900 px), so bigger files only cost fetch time and worker memory.
@@ -13,7 +13,6 @@ pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
 /// small compressed file can declare a huge image.
 const MAX_LOGO_PIXELS: u64 = 4 * 1024 * 1024;
 
-const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 const JPEG_MAGIC: &[u8] = b"\xff\xd8\xff";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +69,8 @@ impl Logo {
                 bytes.len()
             )));
         }
-        let (kind, raster) = if bytes.starts_with(PNG_MAGIC) {
-            (LogoKind::Png, Some(decode_png(&bytes)?))
+        let (kind, raster) = if bytes.starts_with(pngfile::SIGNATURE) {
+            (LogoKind::Png, Some(pngfile::decode(&bytes)?))
         } else if bytes.starts_with(JPEG_MAGIC) {
             (LogoKind::Jpeg, Some(decode_jpeg(&bytes)?))
         } else if looks_like_svg(&bytes, content_type) {
@@ -127,59 +126,17 @@ fn looks_like_svg(bytes: &[u8], content_type: &str) -> bool {
     (mime.eq_ignore_ascii_case("image/svg+xml") || starts_right) && text.contains("<svg")
 }
 
-fn undecodable(kind: &str, reason: impl std::fmt::Display) -> QrError {
+pub(super) fn undecodable(kind: &str, reason: impl std::fmt::Display) -> QrError {
     QrError::Logo(format!("could not be decoded as {kind}: {reason}"))
 }
 
-fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
+pub(super) fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
     if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_LOGO_PIXELS {
         return Err(QrError::Logo(format!(
             "is {width}x{height} pixels; at most {MAX_LOGO_PIXELS} pixels are allowed"
         )));
     }
     Ok(())
-}
-
-fn decode_png(bytes: &[u8]) -> Result<Raster, QrError> {
-    let mut decoder = png::Decoder::new(Cursor::new(bytes));
-    // Palette → RGB, tRNS → alpha, 16-bit → 8-bit: leaves 8-bit gray/GA/RGB/RGBA.
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().map_err(|e| undecodable("PNG", e))?;
-    let (width, height) = (reader.info().width, reader.info().height);
-    check_dimensions(width, height)?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| undecodable("PNG", "image too large"))?;
-    let mut buf = vec![0; size];
-    let frame = reader
-        .next_frame(&mut buf)
-        .map_err(|e| undecodable("PNG", e))?;
-    let data = buf.get(..frame.buffer_size()).unwrap_or(&[]);
-    let pixels: Vec<Rgba> = match frame.color_type {
-        png::ColorType::Grayscale => data.iter().map(|&l| Rgba::opaque(l, l, l)).collect(),
-        png::ColorType::GrayscaleAlpha => data
-            .chunks_exact(2)
-            .map(|p| match *p {
-                [l, a] => Rgba {
-                    r: l,
-                    g: l,
-                    b: l,
-                    a,
-                },
-                _ => Rgba::TRANSPARENT,
-            })
-            .collect(),
-        png::ColorType::Rgb => data.chunks_exact(3).map(rgb).collect(),
-        png::ColorType::Rgba => data
-            .chunks_exact(4)
-            .map(|p| match *p {
-                [r, g, b, a] => Rgba { r, g, b, a },
-                _ => Rgba::TRANSPARENT,
-            })
-            .collect(),
-        png::ColorType::Indexed => return Err(undecodable("PNG", "palette not expanded")),
-    };
-    raster(width, height, pixels, "PNG")
 }
 
 fn decode_jpeg(bytes: &[u8]) -> Result<Raster, QrError> {

@@ -24,6 +24,7 @@ mod error;
 mod logo;
 mod matrix;
 mod png;
+mod pngfile;
 mod svg;
 
 #[cfg(test)]
