@@ -6,13 +6,13 @@
 //! The same inputs always make the same bytes, so responses carry a strong `ETag`
 //! (conditional GETs get 304) and may be cached for a day.
 
-use base64::Engine;
 use serde_json::json;
 use worker::{console_error, Env, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, Call};
 use crate::config::ShortBase;
+use crate::core::base64;
 use crate::core::destination::DestinationUrl;
 use crate::core::qr::{render, Format, Logo};
 use crate::core::qr_request::{invalid, scan_url, QrRequest, Target};
@@ -140,7 +140,7 @@ async fn image(
         })?;
         let content_type = request.format.content_type();
         if wants_json {
-            let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let data = base64::encode(&bytes);
             respond::json(
                 200,
                 &json!({

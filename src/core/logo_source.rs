@@ -8,8 +8,9 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use base64::Engine;
 use url::{Host, Url};
+
+use super::base64;
 
 /// Largest logo fetched or inlined: a logo covers at most a fifth of a 2048 px code,
 /// so a bigger file only costs fetch time and worker memory.
@@ -106,9 +107,7 @@ fn parse_data(rest: &str) -> Result<LogoSource, String> {
     if payload.len() / 4 * 3 > MAX_LOGO_BYTES + 3 {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES / 1024));
     }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(payload.trim())
-        .map_err(|e| format!("data URL is not valid base64 ({e})"))?;
+    let bytes = base64::decode(payload.trim()).ok_or("data URL is not valid base64")?;
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES / 1024));
     }

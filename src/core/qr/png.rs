@@ -6,13 +6,6 @@ use super::matrix::Matrix;
 use super::pngfile::{self, Pixels};
 use super::{Logo, QrError, QrOptions, Rgba};
 
-/// Deflate level (miniz) for 1-bit images: their data is small (128 KiB at 1024 px),
-/// so the default level costs ~1 ms and makes files 3x smaller than the fastest mode.
-const DEFLATE_BILEVEL: u8 = 6;
-/// Deflate level for RGB(A) images with a logo: 3-4 MiB of data at 1024 px, where
-/// level 1 keeps most of the size win at a fraction of the default's time (see the bench).
-const DEFLATE_LOGO: u8 = 1;
-
 /// Where the symbol sits in the image.
 struct Layout {
     size: u32,
@@ -79,13 +72,7 @@ pub(super) fn render(
                     pixels.iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect(),
                 )
             };
-            Ok(pngfile::encode(
-                layout.size,
-                layout.size,
-                kind,
-                &bytes,
-                DEFLATE_LOGO,
-            ))
+            Ok(pngfile::encode(layout.size, layout.size, kind, &bytes))
         }
         None => {
             // Two colours: a 1-bit palette image is 32x smaller to deflate than RGBA.
@@ -94,7 +81,6 @@ pub(super) fn render(
                 layout.size,
                 Pixels::Bilevel([options.light, dark]),
                 &bilevel_rows(matrix, &layout),
-                DEFLATE_BILEVEL,
             ))
         }
     }

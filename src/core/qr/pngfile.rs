@@ -1,17 +1,15 @@
-//! The PNG file format on top of `miniz_oxide`'s deflate and inflate, written here
-//! instead of using the `png` crate: that crate (with `flate2`, `fdeflate`, a second
-//! `miniz_oxide` and `crc32fast`) cost ~100 KiB gzip of the worker's 300 KiB budget,
-//! while what a QR code needs is a few chunks around one zlib stream.
+//! The PNG file format over our own zlib ([`super::zlib`]), written here instead of
+//! using the `png` crate: that crate (with `flate2`, `fdeflate`, two `miniz_oxide`s and
+//! `crc32fast`) cost ~100 KiB gzip of the worker's 300 KiB budget, while what a QR
+//! code needs is a few chunks around one zlib stream.
 //!
 //! The encoder writes what [`super::png`] needs: 1-bit palette (with `tRNS` for a
 //! translucent colour), 8-bit RGB and RGBA, every row with the Up filter. The decoder
 //! reads every PNG a logo can be: all colour types and bit depths (1-16), `PLTE`,
 //! `tRNS`, all five filters and Adam7 interlacing; chunk CRCs are checked.
 
-use miniz_oxide::deflate::compress_to_vec_zlib;
-use miniz_oxide::inflate::decompress_to_vec_zlib_with_limit;
-
 use super::logo::{check_dimensions, undecodable, Raster};
+use super::zlib::{self, InflateError};
 use super::{QrError, Rgba};
 
 pub(super) const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -72,8 +70,7 @@ impl Pixels {
 }
 
 /// A PNG file of `width`×`height` pixels from unfiltered, packed rows in `data`.
-/// `level` is miniz's deflate level (0-10).
-pub(super) fn encode(width: u32, height: u32, pixels: Pixels, data: &[u8], level: u8) -> Vec<u8> {
+pub(super) fn encode(width: u32, height: u32, pixels: Pixels, data: &[u8]) -> Vec<u8> {
     let stride = pixels.bytes_per_row(width);
     // Up filter: each row minus the one above. QR rows repeat `scale` times, so
     // repeats become zeros that deflate to almost nothing.
@@ -99,7 +96,7 @@ pub(super) fn encode(width: u32, height: u32, pixels: Pixels, data: &[u8], level
     // Depth, colour type, compression 0, filter method 0, no interlace.
     ihdr.extend_from_slice(&[depth, color_type, 0, 0, 0]);
 
-    let idat = compress_to_vec_zlib(&filtered, level);
+    let idat = zlib::compress(&filtered);
     let mut out = Vec::with_capacity(idat.len() + 128);
     out.extend_from_slice(SIGNATURE);
     chunk(&mut out, b"IHDR", &ihdr);
@@ -256,8 +253,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Raster, QrError> {
         .iter()
         .map(|&(.., pw, ph)| ph * (1 + header.stride(pw)))
         .sum();
-    let mut raw = decompress_to_vec_zlib_with_limit(&idat, expected)
-        .map_err(|e| bad(&format!("bad image data ({:?})", e.status)))?;
+    let mut raw = zlib::decompress(&idat, expected).map_err(|e| match e {
+        InflateError::Corrupt => bad("corrupt image data"),
+        InflateError::TooLarge => bad("more image data than its size needs"),
+    })?;
     if raw.len() < expected {
         return Err(bad("image data is truncated"));
     }
