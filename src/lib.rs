@@ -11,6 +11,7 @@
 //! - `objects`: the Durable Objects (RateLimiter, ClickCounter) and their protocol.
 //! - [`core`]: pure logic with no `worker` types, tested natively.
 //! - `config`, `clock`: binding names, and the runtime's time and randomness.
+//! - `logo_fetch`: loading QR logos (vetted URL fetches, cached).
 
 mod api;
 mod click;
@@ -18,6 +19,7 @@ mod clock;
 mod config;
 pub mod core;
 mod link_pages;
+mod logo_fetch;
 mod method;
 mod objects;
 mod redirect;

@@ -26,6 +26,11 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         return method_not_allowed();
     };
     let path = req.path();
+    // `/{slug}/qr` serves the link's QR code (DESIGN.md §3).
+    let (path, qr) = match path.strip_suffix("/qr") {
+        Some(rest) => (rest, true),
+        None => (path.as_str(), false),
+    };
     let Some(rest) = path.strip_prefix('/').filter(|s| !s.contains('/')) else {
         return not_found(&req);
     };
@@ -36,6 +41,9 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
     let Ok(slug) = Slug::parse(text) else {
         return not_found(&req);
     };
+    if qr && (inspect || method == Method::Post) {
+        return not_found(&req);
+    }
     if inspect {
         return match method {
             Method::Post => method_not_allowed(),
@@ -43,6 +51,7 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         };
     }
     match lookup(&slug, env, ctx).await {
+        Ok(Some(_)) if qr => crate::api::qr::public(&req, &slug, env).await,
         Ok(Some(record)) => {
             let click = click::capture(&req, &record.link_id);
             let response = if method == Method::Post {

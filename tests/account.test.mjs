@@ -101,5 +101,5 @@ test("only GET is allowed on /v1/account", async () => {
   const { key } = await worker.account("Methods", "pro");
   const res = await worker.api("POST", "/v1/account", { key, body: {} });
   assert.equal(res.status, 405);
-  assert.equal(res.headers.get("allow"), "GET");
+  assert.equal(res.headers.get("allow"), "GET, HEAD");
 });

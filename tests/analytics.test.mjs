@@ -337,7 +337,7 @@ test("a key without analytics:read is 403", async () => {
 test("analytics answer only GET", async () => {
   const res = await worker.api("POST", "/v1/links/exact/analytics", { key, body: {} });
   assert.equal(res.status, 405);
-  assert.equal(res.headers.get("allow"), "GET");
+  assert.equal(res.headers.get("allow"), "GET, HEAD");
 });
 
 test("deleting a link deletes its analytics", async () => {

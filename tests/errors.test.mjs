@@ -51,7 +51,7 @@ test("an unknown route answers 404 not_found", async () => {
 test("a wrong method answers 405 with Allow", async () => {
   const res = await worker.api("PUT", "/v1/links", { key, body: {} });
   assertError(res, 405, "method_not_allowed");
-  assert.equal(res.headers.get("allow"), "GET, POST");
+  assert.equal(res.headers.get("allow"), "GET, HEAD, POST");
 });
 
 test("each invalid field answers 400 validation_error naming it", async () => {

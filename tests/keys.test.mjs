@@ -210,7 +210,7 @@ test("wrong methods on key routes answer 405 with Allow", async () => {
   const { key } = await worker.account("Methods", "pro");
   const res = await worker.api("PUT", "/v1/api-keys", { key, body: {} });
   assertError(res, 405, "method_not_allowed");
-  assert.equal(res.headers.get("allow"), "GET, POST");
+  assert.equal(res.headers.get("allow"), "GET, HEAD, POST");
   const one = await worker.api("PATCH", "/v1/api-keys/key_000000000000", { key, body: {} });
-  assert.equal(one.headers.get("allow"), "GET, DELETE");
+  assert.equal(one.headers.get("allow"), "GET, HEAD, DELETE");
 });

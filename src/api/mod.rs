@@ -10,6 +10,7 @@ mod body;
 mod error;
 mod keys;
 mod links;
+pub mod qr;
 mod ratelimit;
 mod respond;
 mod routes;
@@ -60,7 +61,10 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     let headers = response.headers();
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Access-Control-Expose-Headers", ratelimit::EXPOSED_HEADERS)?;
-    headers.set("Cache-Control", "no-store")?;
+    // Handlers that serve cacheable results (QR images) set their own.
+    if !headers.has("Cache-Control")? {
+        headers.set("Cache-Control", "no-store")?;
+    }
     Ok(response)
 }
 
@@ -118,6 +122,8 @@ async fn route(
         Keyed::RevokeKey => keys::revoke(param, &call).await,
         Keyed::Account => account::get(&call).await,
         Keyed::Analytics => analytics::report(req, param, &call).await,
+        Keyed::LinkQr => qr::for_link(req, param, &call).await,
+        Keyed::CreateQr => qr::create(req, &call).await,
     }
 }
 

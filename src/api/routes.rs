@@ -44,6 +44,8 @@ pub enum Keyed {
     RevokeKey,
     Account,
     Analytics,
+    LinkQr,
+    CreateQr,
 }
 
 pub struct Route {
@@ -63,7 +65,7 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
 
 use Endpoint::{AnyKey, Key, Operator as Op, Public as Open};
 use Method::{Delete, Get, Patch, Post};
-use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite};
+use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite, QrWrite};
 
 pub const ROUTES: &[Route] = &[
     route(Get, "/health", Open(Public::Health)),
@@ -108,6 +110,13 @@ pub const ROUTES: &[Route] = &[
         "/v1/analytics/{idOrSlug}",
         Key(AnalyticsRead, Keyed::Analytics),
     ),
+    // A link's QR code shows only its short URL, which a reader already sees.
+    route(
+        Get,
+        "/v1/links/{idOrSlug}/qr",
+        Key(LinksRead, Keyed::LinkQr),
+    ),
+    route(Post, "/v1/qr-codes", Key(QrWrite, Keyed::CreateQr)),
 ];
 
 /// The outcome of looking a request up in [`ROUTES`].
@@ -139,11 +148,17 @@ pub fn lookup<'p>(method: &Method, path: &'p str) -> Lookup<'p> {
 
 /// The methods served on `path`, for `Allow`; `None` when there are none.
 pub fn allowed(path: &str) -> Option<String> {
-    let methods: Vec<&str> = ROUTES
+    let mut methods: Vec<&str> = Vec::new();
+    for route in ROUTES
         .iter()
         .filter(|route| params(route.path, path).is_some())
-        .map(|route| route.method.as_ref())
-        .collect();
+    {
+        methods.push(route.method.as_ref());
+        // HEAD is answered wherever GET is.
+        if route.method == Get {
+            methods.push("HEAD");
+        }
+    }
     (!methods.is_empty()).then(|| methods.join(", "))
 }
 
@@ -198,7 +213,7 @@ mod tests {
     #[test]
     fn a_known_path_with_another_method_lists_the_allowed_ones() {
         match lookup(&Method::Put, "/v1/links") {
-            Lookup::WrongMethod(allow) => assert_eq!(allow, "GET, POST"),
+            Lookup::WrongMethod(allow) => assert_eq!(allow, "GET, HEAD, POST"),
             _ => panic!("expected WrongMethod"),
         }
     }

@@ -8,8 +8,7 @@
 //! without padding), so the count can be raised later without breaking the
 //! hashes already stored.
 
-use base64::engine::general_purpose::STANDARD_NO_PAD;
-use base64::Engine;
+use super::base64;
 use sha2::Sha256;
 
 use super::time::UnixMillis;
@@ -52,8 +51,8 @@ impl PasswordHash {
             pbkdf2::pbkdf2_hmac_array::<Sha256, HASH_BYTES>(password.as_bytes(), salt, iterations);
         PasswordHash(format!(
             "{SCHEME}${iterations}${}${}",
-            STANDARD_NO_PAD.encode(salt),
-            STANDARD_NO_PAD.encode(hash)
+            unpadded(&base64::encode(salt)),
+            unpadded(&base64::encode(&hash))
         ))
     }
 
@@ -86,10 +85,7 @@ impl PasswordHash {
         else {
             return false;
         };
-        let (Ok(salt), Ok(expected)) = (
-            STANDARD_NO_PAD.decode(salt),
-            STANDARD_NO_PAD.decode(expected),
-        ) else {
+        let (Some(salt), Some(expected)) = (base64::decode(salt), base64::decode(expected)) else {
             return false;
         };
         let actual =
@@ -169,6 +165,11 @@ pub fn csrf_ok(cookie_token: Option<&str>, posted: &str) -> bool {
         Some(token) if !token.is_empty() => constant_time_eq(token.as_bytes(), posted.as_bytes()),
         _ => false,
     }
+}
+
+/// Base64 without its `=` padding, as the stored format has always used.
+fn unpadded(text: &str) -> &str {
+    text.trim_end_matches('=')
 }
 
 #[cfg(test)]

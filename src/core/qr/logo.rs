@@ -1,9 +1,7 @@
 //! Logos placed in the centre of a code: sniffing and validating the fetched bytes,
 //! decoding PNG/JPEG to RGBA, and resampling to the box they are drawn in.
 
-use std::io::Cursor;
-
-use super::{QrError, Rgba};
+use super::{jpeg, pngfile, QrError, Rgba};
 
 /// Largest logo accepted, in bytes. A logo is drawn at under half the code's width
 /// (at most ~900 px), so bigger files only cost fetch time and worker memory.
@@ -13,7 +11,6 @@ pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
 /// small compressed file can declare a huge image.
 const MAX_LOGO_PIXELS: u64 = 4 * 1024 * 1024;
 
-const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 const JPEG_MAGIC: &[u8] = b"\xff\xd8\xff";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +67,10 @@ impl Logo {
                 bytes.len()
             )));
         }
-        let (kind, raster) = if bytes.starts_with(PNG_MAGIC) {
-            (LogoKind::Png, Some(decode_png(&bytes)?))
+        let (kind, raster) = if bytes.starts_with(pngfile::SIGNATURE) {
+            (LogoKind::Png, Some(pngfile::decode(&bytes)?))
         } else if bytes.starts_with(JPEG_MAGIC) {
-            (LogoKind::Jpeg, Some(decode_jpeg(&bytes)?))
+            (LogoKind::Jpeg, Some(jpeg::decode(&bytes)?))
         } else if looks_like_svg(&bytes, content_type) {
             (LogoKind::Svg, None)
         } else {
@@ -127,116 +124,17 @@ fn looks_like_svg(bytes: &[u8], content_type: &str) -> bool {
     (mime.eq_ignore_ascii_case("image/svg+xml") || starts_right) && text.contains("<svg")
 }
 
-fn undecodable(kind: &str, reason: impl std::fmt::Display) -> QrError {
+pub(super) fn undecodable(kind: &str, reason: impl std::fmt::Display) -> QrError {
     QrError::Logo(format!("could not be decoded as {kind}: {reason}"))
 }
 
-fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
+pub(super) fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
     if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_LOGO_PIXELS {
         return Err(QrError::Logo(format!(
             "is {width}x{height} pixels; at most {MAX_LOGO_PIXELS} pixels are allowed"
         )));
     }
     Ok(())
-}
-
-fn decode_png(bytes: &[u8]) -> Result<Raster, QrError> {
-    let mut decoder = png::Decoder::new(Cursor::new(bytes));
-    // Palette → RGB, tRNS → alpha, 16-bit → 8-bit: leaves 8-bit gray/GA/RGB/RGBA.
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().map_err(|e| undecodable("PNG", e))?;
-    let (width, height) = (reader.info().width, reader.info().height);
-    check_dimensions(width, height)?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| undecodable("PNG", "image too large"))?;
-    let mut buf = vec![0; size];
-    let frame = reader
-        .next_frame(&mut buf)
-        .map_err(|e| undecodable("PNG", e))?;
-    let data = buf.get(..frame.buffer_size()).unwrap_or(&[]);
-    let pixels: Vec<Rgba> = match frame.color_type {
-        png::ColorType::Grayscale => data.iter().map(|&l| Rgba::opaque(l, l, l)).collect(),
-        png::ColorType::GrayscaleAlpha => data
-            .chunks_exact(2)
-            .map(|p| match *p {
-                [l, a] => Rgba {
-                    r: l,
-                    g: l,
-                    b: l,
-                    a,
-                },
-                _ => Rgba::TRANSPARENT,
-            })
-            .collect(),
-        png::ColorType::Rgb => data.chunks_exact(3).map(rgb).collect(),
-        png::ColorType::Rgba => data
-            .chunks_exact(4)
-            .map(|p| match *p {
-                [r, g, b, a] => Rgba { r, g, b, a },
-                _ => Rgba::TRANSPARENT,
-            })
-            .collect(),
-        png::ColorType::Indexed => return Err(undecodable("PNG", "palette not expanded")),
-    };
-    raster(width, height, pixels, "PNG")
-}
-
-fn decode_jpeg(bytes: &[u8]) -> Result<Raster, QrError> {
-    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    decoder.read_info().map_err(|e| undecodable("JPEG", e))?;
-    let info = decoder
-        .info()
-        .ok_or_else(|| undecodable("JPEG", "no frame header"))?;
-    let (width, height) = (u32::from(info.width), u32::from(info.height));
-    check_dimensions(width, height)?;
-    let data = decoder.decode().map_err(|e| undecodable("JPEG", e))?;
-    let pixels: Vec<Rgba> = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => data.iter().map(|&l| Rgba::opaque(l, l, l)).collect(),
-        // 16-bit samples come big-endian; the high byte is enough for a logo.
-        jpeg_decoder::PixelFormat::L16 => data
-            .chunks_exact(2)
-            .map(|p| {
-                let l = p.first().copied().unwrap_or(0);
-                Rgba::opaque(l, l, l)
-            })
-            .collect(),
-        jpeg_decoder::PixelFormat::RGB24 => data.chunks_exact(3).map(rgb).collect(),
-        // The decoder already un-inverts Adobe CMYK, so these are ink amounts.
-        jpeg_decoder::PixelFormat::CMYK32 => data
-            .chunks_exact(4)
-            .map(|p| match *p {
-                [c, m, y, k] => {
-                    let ink = |v: u8| {
-                        let keep = u32::from(255 - v) * u32::from(255 - k);
-                        u8::try_from((keep + 127) / 255).unwrap_or(u8::MAX)
-                    };
-                    Rgba::opaque(ink(c), ink(m), ink(y))
-                }
-                _ => Rgba::TRANSPARENT,
-            })
-            .collect(),
-    };
-    raster(width, height, pixels, "JPEG")
-}
-
-fn rgb(p: &[u8]) -> Rgba {
-    match *p {
-        [r, g, b] => Rgba::opaque(r, g, b),
-        _ => Rgba::TRANSPARENT,
-    }
-}
-
-/// Guards against a decoder handing back fewer pixels than its header promised.
-fn raster(width: u32, height: u32, pixels: Vec<Rgba>, kind: &str) -> Result<Raster, QrError> {
-    if pixels.len() as u64 != u64::from(width) * u64::from(height) {
-        return Err(undecodable(kind, "truncated pixel data"));
-    }
-    Ok(Raster {
-        width,
-        height,
-        pixels,
-    })
 }
 
 /// For each output index, the (input index, weight) pairs of a triangle filter whose

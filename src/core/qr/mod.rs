@@ -21,10 +21,13 @@
 
 mod color;
 mod error;
+mod jpeg;
 mod logo;
 mod matrix;
 mod png;
+mod pngfile;
 mod svg;
+mod zlib;
 
 #[cfg(test)]
 mod tests;

@@ -1,18 +1,10 @@
 //! PNG output, exactly `size`×`size` pixels. Every module is a whole number of pixels
 //! (uneven modules confuse decoders); the leftover pixels widen the quiet zone evenly.
 
-use png::{BitDepth, ColorType, DeflateCompression, Encoder, Filter};
-
 use super::logo::{resample, Raster};
 use super::matrix::Matrix;
+use super::pngfile::{self, Pixels};
 use super::{Logo, QrError, QrOptions, Rgba};
-
-/// zlib level for 1-bit images: their data is small (128 KiB at 1024 px), so the
-/// default level costs ~1 ms and makes files 3x smaller than the fastest mode.
-const DEFLATE_BILEVEL: DeflateCompression = DeflateCompression::Level(6);
-/// zlib level for RGB(A) images with a logo: 3-4 MiB of data at 1024 px, where level 1
-/// keeps most of the size win at a fraction of the default level's time (see the bench).
-const DEFLATE_LOGO: DeflateCompression = DeflateCompression::Level(1);
 
 /// Where the symbol sits in the image.
 struct Layout {
@@ -69,37 +61,27 @@ pub(super) fn render(
             let y0 = layout.origin + hole.start as u32 * scale + (hole_px - h) / 2;
             composite(&mut pixels, layout.size, &resample(raster, w, h), x0, y0);
             // Opaque background means opaque result: RGB saves a quarter of the bytes.
-            let (color, bytes): (_, Vec<u8>) = if options.light.a == 255 {
+            let (kind, bytes): (_, Vec<u8>) = if options.light.a == 255 {
                 (
-                    ColorType::Rgb,
+                    Pixels::Rgb,
                     pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect(),
                 )
             } else {
                 (
-                    ColorType::Rgba,
+                    Pixels::Rgba,
                     pixels.iter().flat_map(|p| [p.r, p.g, p.b, p.a]).collect(),
                 )
             };
-            encode(
-                layout.size,
-                color,
-                BitDepth::Eight,
-                None,
-                DEFLATE_LOGO,
-                &bytes,
-            )
+            Ok(pngfile::encode(layout.size, layout.size, kind, &bytes))
         }
         None => {
             // Two colours: a 1-bit palette image is 32x smaller to deflate than RGBA.
-            let palette = [options.light, dark];
-            encode(
+            Ok(pngfile::encode(
                 layout.size,
-                ColorType::Indexed,
-                BitDepth::One,
-                Some(&palette),
-                DEFLATE_BILEVEL,
+                layout.size,
+                Pixels::Bilevel([options.light, dark]),
                 &bilevel_rows(matrix, &layout),
-            )
+            ))
         }
     }
 }
@@ -185,38 +167,4 @@ fn composite(canvas: &mut [Rgba], size: u32, logo: &Raster, x0: u32, y0: u32) {
             *dst = src.over(*dst);
         }
     }
-}
-
-fn encode(
-    size: u32,
-    color: ColorType,
-    depth: BitDepth,
-    palette: Option<&[Rgba; 2]>,
-    deflate: DeflateCompression,
-    data: &[u8],
-) -> Result<Vec<u8>, QrError> {
-    let internal = |e: png::EncodingError| QrError::Internal(e.to_string());
-    let mut out = Vec::new();
-    let mut encoder = Encoder::new(&mut out, size, size);
-    encoder.set_color(color);
-    encoder.set_depth(depth);
-    // Rows repeat `scale` times and the Up filter turns each repeat into zeros, so it
-    // beats the default adaptive filter choice here at a fraction of the cost.
-    encoder.set_filter(Filter::Up);
-    encoder.set_deflate_compression(deflate);
-    if let Some(colors) = palette {
-        encoder.set_palette(
-            colors
-                .iter()
-                .flat_map(|c| [c.r, c.g, c.b])
-                .collect::<Vec<u8>>(),
-        );
-        if colors.iter().any(|c| c.a < 255) {
-            encoder.set_trns(colors.iter().map(|c| c.a).collect::<Vec<u8>>());
-        }
-    }
-    let mut writer = encoder.write_header().map_err(internal)?;
-    writer.write_image_data(data).map_err(internal)?;
-    writer.finish().map_err(internal)?;
-    Ok(out)
 }

@@ -3,8 +3,6 @@
 
 use std::fmt::Write;
 
-use base64::Engine;
-
 use super::matrix::Matrix;
 use super::{Logo, QrOptions};
 
@@ -47,7 +45,7 @@ pub(super) fn render(matrix: &Matrix, options: &QrOptions, logo: Option<&Logo>) 
             (side * aspect, side)
         };
         let centre = (margin + hole.start) as f64 + hole.len as f64 / 2.0;
-        let data = base64::engine::general_purpose::STANDARD.encode(logo.bytes());
+        let data = crate::core::base64::encode(logo.bytes());
         let _ = write!(
             out,
             r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="xMidYMid meet" href="data:{};base64,{data}"/>"#,

@@ -1,6 +1,7 @@
 //! Cross-cutting tests: input validation by field, PNG geometry and logos here;
 //! round trips through `rqrr` (a decoder this project did not write) in `round_trip`.
 
+mod pngfile;
 mod round_trip;
 
 use std::io::Cursor;

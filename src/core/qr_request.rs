@@ -1,0 +1,387 @@
+//! A QR request's options, read from a JSON body (`POST /v1/qr-codes`) or from a
+//! query string (the GET forms), validated into what [`super::qr::render`] takes.
+//! Errors name the field as the client sent it.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::fields::Fields;
+use super::logo_source::LogoSource;
+use super::qr::{ColorField, EcLevel, Format, QrError, QrOptions, Rgba};
+use super::validation::Invalid;
+
+/// The marker a link's QR code adds to its short URL, so a scan is told apart from a
+/// click (analytics count it as source `qr`; the redirect drops it when forwarding).
+pub const SCAN_MARKER: &str = "qr=1";
+
+/// The text a link's QR code encodes: its short URL plus the scan marker.
+pub fn scan_url(short_url: &str) -> String {
+    format!("{short_url}?{SCAN_MARKER}")
+}
+
+/// What to encode, for `POST /v1/qr-codes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    LinkId(String),
+    Slug(String),
+    Url(String),
+}
+
+/// Everything about the image, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QrRequest {
+    pub options: QrOptions,
+    pub format: Format,
+    pub logo: Option<LogoSource>,
+}
+
+impl QrRequest {
+    /// Reads `size`, `format`, `margin`, `errorCorrection`, `dotsColor`,
+    /// `backgroundColor` and `logo` from query pairs; anything else is refused so a
+    /// typo is reported rather than silently ignored.
+    ///
+    /// # Errors
+    /// The first invalid or unknown parameter.
+    pub fn from_query<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<QrRequest, Invalid> {
+        let mut raw = Raw::default();
+        for (name, value) in pairs {
+            let slot = match name {
+                "size" => &mut raw.size,
+                "format" => &mut raw.format,
+                "margin" => &mut raw.margin,
+                "errorCorrection" => &mut raw.ec,
+                "dotsColor" => &mut raw.dots,
+                "backgroundColor" => &mut raw.background,
+                "logo" => &mut raw.logo,
+                other => {
+                    return Err(Invalid::new(
+                        other,
+                        format!("unknown query parameter `{other}`; use size, format, margin, errorCorrection, dotsColor, backgroundColor or logo"),
+                    ))
+                }
+            };
+            if slot.replace(value.to_owned()).is_some() {
+                return Err(Invalid::new(name, format!("`{name}` is given twice")));
+            }
+        }
+        let number = |field: &str, text: Option<&String>| -> Result<Option<u64>, Invalid> {
+            text.map(|t| {
+                t.trim().parse::<u64>().map_err(|_| {
+                    Invalid::new(
+                        field,
+                        format!("`{field}` must be a whole number, got {t:?}"),
+                    )
+                })
+            })
+            .transpose()
+        };
+        let size = number("size", raw.size.as_ref())?;
+        let margin = number("margin", raw.margin.as_ref())?;
+        build(
+            size,
+            margin,
+            raw.format.as_deref(),
+            raw.ec.as_deref(),
+            raw.dots.as_deref(),
+            raw.background.as_deref(),
+            raw.logo.as_deref(),
+        )
+    }
+
+    /// Reads a `POST /v1/qr-codes` body: exactly one of `linkId`, `slug` (alias
+    /// `shortCode`) or `url`, then the options, colours and logo under `style`.
+    ///
+    /// # Errors
+    /// The first invalid, missing or unknown field.
+    pub fn from_body(body: Value) -> Result<(Target, QrRequest), Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let link_id = fields.string(&["linkId"])?.map(|(_, v)| v);
+        let slug = fields.string(&["slug", "shortCode"])?.map(|(_, v)| v);
+        let url = fields.string(&["url"])?.map(|(_, v)| v);
+        let target = match (link_id, slug, url) {
+            (Some(id), None, None) => Target::LinkId(id),
+            (None, Some(slug), None) => Target::Slug(slug),
+            (None, None, Some(url)) => Target::Url(url),
+            (None, None, None) => {
+                return Err(Invalid::new(
+                    "linkId",
+                    "give the link to encode as `linkId` or `slug`, or a `url`",
+                ))
+            }
+            _ => {
+                return Err(Invalid::new(
+                    "linkId",
+                    "give only one of `linkId`, `slug` and `url`",
+                ))
+            }
+        };
+        let size = whole_number(&mut fields, "size")?;
+        let margin = whole_number(&mut fields, "margin")?;
+        let format = fields.string(&["format"])?.map(|(_, v)| v);
+        let ec = fields.string(&["errorCorrection"])?.map(|(_, v)| v);
+        let (mut dots, mut background, mut logo) = (None, None, None);
+        if let Some(style) = fields.take(&["style"])? {
+            if !style.value.is_null() {
+                let mut style = Fields::from_body(style.value).map_err(|_| {
+                    Invalid::new(
+                        "style",
+                        "`style` must be an object with dotsColor, backgroundColor and logo",
+                    )
+                })?;
+                dots = style.string(&["dotsColor"])?.map(|(_, v)| v);
+                background = style.string(&["backgroundColor"])?.map(|(_, v)| v);
+                logo = style.string(&["logo"])?.map(|(_, v)| v);
+                style
+                    .finish(&["dotsColor", "backgroundColor", "logo"])
+                    .map_err(|e| Invalid::new(format!("style.{}", e.field), e.message))?;
+            }
+        }
+        fields.finish(&[
+            "linkId",
+            "slug",
+            "shortCode",
+            "url",
+            "size",
+            "format",
+            "margin",
+            "errorCorrection",
+            "style",
+        ])?;
+        let request = build(
+            size,
+            margin,
+            format.as_deref(),
+            ec.as_deref(),
+            dots.as_deref(),
+            background.as_deref(),
+            logo.as_deref(),
+        )?;
+        Ok((target, request))
+    }
+
+    /// A strong validator for the image: the same text, options and logo bytes make
+    /// the same image, byte for byte.
+    pub fn etag(&self, text: &str, logo_bytes: Option<&[u8]>) -> String {
+        let o = &self.options;
+        let mut hash = Sha256::new();
+        hash.update(text.as_bytes());
+        hash.update([0]);
+        let format = match self.format {
+            Format::Svg => 0u8,
+            Format::Png => 1,
+        };
+        hash.update(o.size.to_be_bytes());
+        hash.update(o.margin.to_be_bytes());
+        hash.update([format, o.ec as u8]);
+        for c in [o.dark, o.light] {
+            hash.update([c.r, c.g, c.b, c.a]);
+        }
+        if let Some(bytes) = logo_bytes {
+            hash.update(Sha256::digest(bytes));
+        }
+        let digest = hash.finalize();
+        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        format!("\"{hex}\"")
+    }
+}
+
+/// Query values as sent, before validation.
+#[derive(Default)]
+struct Raw {
+    size: Option<String>,
+    format: Option<String>,
+    margin: Option<String>,
+    ec: Option<String>,
+    dots: Option<String>,
+    background: Option<String>,
+    logo: Option<String>,
+}
+
+/// A JSON field holding a non-negative integer; `null` counts as absent.
+fn whole_number(fields: &mut Fields, name: &str) -> Result<Option<u64>, Invalid> {
+    match fields.take(&[name])? {
+        None => Ok(None),
+        Some(p) if p.value.is_null() => Ok(None),
+        Some(p) => p.value.as_u64().map(Some).ok_or_else(|| {
+            Invalid::new(
+                name,
+                format!("`{name}` must be a whole number, not {}", p.value),
+            )
+        }),
+    }
+}
+
+/// A core QR error as a validation error on the field it names.
+pub fn invalid(error: &QrError) -> Invalid {
+    Invalid::new(error.field().unwrap_or("style"), error.to_string())
+}
+
+fn build(
+    size: Option<u64>,
+    margin: Option<u64>,
+    format: Option<&str>,
+    ec: Option<&str>,
+    dots: Option<&str>,
+    background: Option<&str>,
+    logo: Option<&str>,
+) -> Result<QrRequest, Invalid> {
+    let mut options = QrOptions::default();
+    // Values past u32 are out of range anyway; saturate so the range error reports them.
+    let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    if let Some(size) = size {
+        options.size = clamp(size);
+    }
+    if let Some(margin) = margin {
+        options.margin = clamp(margin);
+    }
+    let qr = |e: QrError| invalid(&e);
+    if let Some(ec) = ec {
+        options.ec = EcLevel::parse(ec).map_err(qr)?;
+    }
+    if let Some(dots) = dots {
+        options.dark = Rgba::parse(dots.trim(), ColorField::Dots).map_err(qr)?;
+    }
+    if let Some(background) = background {
+        options.light = Rgba::parse(background.trim(), ColorField::Background).map_err(qr)?;
+    }
+    let format = format
+        .map(Format::parse)
+        .transpose()
+        .map_err(qr)?
+        .unwrap_or_default();
+    options.validate().map_err(qr)?;
+    let logo = logo
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| LogoSource::parse(l).map_err(|m| Invalid::new("style.logo", format!("logo {m}"))))
+        .transpose()?;
+    Ok(QrRequest {
+        options,
+        format,
+        logo,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn query(q: &[(&str, &str)]) -> Result<QrRequest, Invalid> {
+        QrRequest::from_query(q.iter().copied())
+    }
+
+    #[test]
+    fn defaults_follow_the_issue() {
+        let r = query(&[]).unwrap();
+        assert_eq!(r.format, Format::Svg);
+        assert_eq!(r.options, QrOptions::default());
+        assert_eq!(
+            (r.options.size, r.options.margin, r.options.ec),
+            (512, 4, EcLevel::M)
+        );
+        assert!(r.logo.is_none());
+    }
+
+    #[test]
+    fn query_options_are_read_and_checked() {
+        let r = query(&[
+            ("size", "300"),
+            ("format", "PNG"),
+            ("margin", "0"),
+            ("errorCorrection", "q"),
+            ("dotsColor", "#123"),
+            ("backgroundColor", "#ffffff00"),
+        ])
+        .unwrap();
+        assert_eq!(r.format, Format::Png);
+        assert_eq!(
+            (r.options.size, r.options.margin, r.options.ec),
+            (300, 0, EcLevel::Q)
+        );
+        assert_eq!(r.options.dark, Rgba::opaque(0x11, 0x22, 0x33));
+        assert_eq!(r.options.light.a, 0);
+        for (q, field) in [
+            (vec![("size", "63")], "size"),
+            (vec![("size", "99999999999")], "size"),
+            (vec![("size", "big")], "size"),
+            (vec![("size", "-5")], "size"),
+            (vec![("margin", "17")], "margin"),
+            (vec![("format", "gif")], "format"),
+            (vec![("errorCorrection", "X")], "errorCorrection"),
+            (vec![("dotsColor", "red")], "style.dotsColor"),
+            (vec![("backgroundColor", "#12")], "style.backgroundColor"),
+            (vec![("dotsColor", "#eee")], "style"),
+            (vec![("logo", "http://10.0.0.1/x.png")], "style.logo"),
+            (vec![("colour", "#000")], "colour"),
+            (vec![("size", "100"), ("size", "200")], "size"),
+        ] {
+            assert_eq!(query(&q).unwrap_err().field, field, "{q:?}");
+        }
+    }
+
+    #[test]
+    fn body_needs_exactly_one_target() {
+        let (t, r) = QrRequest::from_body(json!({"linkId": "link_abc", "size": 500, "format": "png",
+            "style": {"dotsColor": "#000000", "backgroundColor": "#ffffff", "logo": "https://example.com/logo.png"}}))
+        .unwrap();
+        assert_eq!(t, Target::LinkId("link_abc".into()));
+        assert_eq!((r.options.size, r.format), (500, Format::Png));
+        assert!(matches!(r.logo, Some(LogoSource::Remote(_))));
+        let (t, _) = QrRequest::from_body(json!({"shortCode": "abc"})).unwrap();
+        assert_eq!(t, Target::Slug("abc".into()));
+        let (t, _) = QrRequest::from_body(json!({"url": "https://example.com"})).unwrap();
+        assert_eq!(t, Target::Url("https://example.com".into()));
+        for (body, field) in [
+            (json!({}), "linkId"),
+            (json!({"linkId": "a", "url": "https://x.y"}), "linkId"),
+            (json!({"url": "https://x.y", "size": "500"}), "size"),
+            (json!({"url": "https://x.y", "size": 12.5}), "size"),
+            (json!({"url": "https://x.y", "style": "red"}), "style"),
+            (
+                json!({"url": "https://x.y", "style": {"color": "#000"}}),
+                "style.color",
+            ),
+            (json!({"url": "https://x.y", "colour": 1}), "colour"),
+            (
+                json!({"url": "https://x.y", "style": {"logo": "https://localhost/x.png"}}),
+                "style.logo",
+            ),
+        ] {
+            assert_eq!(
+                QrRequest::from_body(body.clone()).unwrap_err().field,
+                field,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn etag_changes_with_every_input() {
+        let r = query(&[]).unwrap();
+        let base = r.etag("https://s.test/a?qr=1", None);
+        assert_eq!(base, r.etag("https://s.test/a?qr=1", None));
+        assert_eq!(base.len(), 34);
+        assert_ne!(base, r.etag("https://s.test/b?qr=1", None));
+        assert_ne!(base, r.etag("https://s.test/a?qr=1", Some(b"logo")));
+        assert_ne!(
+            base,
+            query(&[("size", "513")])
+                .unwrap()
+                .etag("https://s.test/a?qr=1", None)
+        );
+        assert_ne!(
+            base,
+            query(&[("format", "png")])
+                .unwrap()
+                .etag("https://s.test/a?qr=1", None)
+        );
+    }
+
+    #[test]
+    fn scan_url_appends_the_marker() {
+        assert_eq!(scan_url("https://s.test/abc"), "https://s.test/abc?qr=1");
+    }
+}
