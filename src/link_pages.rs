@@ -129,7 +129,7 @@ pub async fn form_post(
     record: &RedirectRecord,
 ) -> worker::Result<Response> {
     if record.password.is_none() {
-        return crate::redirect::method_not_allowed();
+        return crate::redirect::method_not_allowed(crate::redirect::READ_ONLY);
     }
     let url = req.url()?;
     let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();

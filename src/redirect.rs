@@ -19,12 +19,6 @@ use crate::link_pages::{self, Checked, PASSWORD_HEADER};
 use crate::store::{kv, links};
 
 pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
-    // POST is the password form's; links without a password refuse it below.
-    let Some(method) =
-        crate::method::of(&req).filter(|m| matches!(m, Method::Get | Method::Head | Method::Post))
-    else {
-        return method_not_allowed();
-    };
     let path = req.path();
     // `/{slug}/qr` serves the link's QR code (DESIGN.md §3).
     let (path, qr) = match path.strip_suffix("/qr") {
@@ -38,17 +32,22 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         Some(text) => (text, true),
         None => (rest, false),
     };
+    // POST is the password form's, on `/{slug}` only; links without a
+    // password refuse it below.
+    let allow = if qr || inspect { READ_ONLY } else { WITH_FORM };
+    let Some(method) = crate::method::of(&req).filter(|m| {
+        matches!(m, Method::Get | Method::Head) || (allow == WITH_FORM && *m == Method::Post)
+    }) else {
+        return method_not_allowed(allow);
+    };
     let Ok(slug) = Slug::parse(text) else {
         return not_found(&req);
     };
-    if qr && (inspect || method == Method::Post) {
+    if qr && inspect {
         return not_found(&req);
     }
     if inspect {
-        return match method {
-            Method::Post => method_not_allowed(),
-            _ => link_pages::inspect(&req, &slug, env).await,
-        };
+        return link_pages::inspect(&req, &slug, env).await;
     }
     match lookup(&slug, env, ctx).await {
         Ok(Some(_)) if qr => crate::api::qr::public(&req, &slug, env).await,
@@ -139,9 +138,14 @@ pub async fn respond(req: &Request, slug: &Slug, decision: Decision) -> worker::
     }
 }
 
-pub fn method_not_allowed() -> worker::Result<Response> {
+/// `Allow` of `/{slug}+` and `/{slug}/qr`, and of links without a password.
+pub const READ_ONLY: &str = "GET, HEAD";
+/// `Allow` of `/{slug}`: POST submits a password form.
+pub const WITH_FORM: &str = "GET, HEAD, POST";
+
+pub fn method_not_allowed(allow: &str) -> worker::Result<Response> {
     let response = Response::error("Method Not Allowed", 405)?;
-    response.headers().set("Allow", "GET, HEAD")?;
+    response.headers().set("Allow", allow)?;
     Ok(response)
 }
 

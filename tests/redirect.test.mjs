@@ -99,9 +99,9 @@ test("an unreadable KV record falls back to D1", async () => {
   assert.equal(res.headers.get("location"), "https://example.com/corrupt");
 });
 
-test("the redirect answers only GET and HEAD", async () => {
+test("the redirect answers GET and HEAD, and POST for password forms", async () => {
   await create({ url: "https://example.com/post", slug: "post-me" });
   const res = await worker.fetch("/post-me", { method: "DELETE" });
   assert.equal(res.status, 405);
-  assert.equal(res.headers.get("allow"), "GET, HEAD");
+  assert.equal(res.headers.get("allow"), "GET, HEAD, POST");
 });
