@@ -101,13 +101,13 @@ export async function copyRecords(fromKv, toKv, links) {
 
 // ─────────────────────────────────────────────────────────────────────────
 // ClickCounter seeding: the ONE place that knows the ClickCounter's click
-// protocol. Until feat-analytics binds the Durable Object in wrangler.toml,
-// it reports "skipped". When it lands, check CLICK_COUNTER_CLASS, CLICK_PATH
-// and clickEvent() against src/objects/protocol.rs and core::analytics::
-// ClickEvent (the body the redirect sends, carrying its own timestamp).
+// protocol (src/objects/protocol/click_counter.rs: `POST /clicks` takes one
+// core::analytics::ClickEvent or an array of them, each with its own time).
 // ─────────────────────────────────────────────────────────────────────────
 const CLICK_COUNTER_CLASS = "ClickCounter";
-const CLICK_PATH = "/click";
+const CLICK_PATH = "/clicks";
+/** Events per POST: the counter takes batches, which is how history loads fast. */
+const BATCH = 100;
 const DAY_MS = 86_400_000;
 
 /**
@@ -124,13 +124,15 @@ export async function seedNinetyDaysOfClicks(worker, config, linkId, now, everyM
   const step = everyMinutes * 60_000;
   const times = [];
   for (let at = now - 90 * DAY_MS; at < now; at += step) times.push(at);
+  const batches = [];
+  for (let i = 0; i < times.length; i += BATCH) batches.push(times.slice(i, i + BATCH).map((at, j) => clickEvent(at, i + j)));
   let rejected = null;
-  await pool(times, CONCURRENCY, async (at, i) => {
+  await pool(batches, CONCURRENCY, async (batch) => {
     if (rejected) return;
     const res = await stub.fetch(`https://click-counter${CLICK_PATH}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(clickEvent(at, i)),
+      body: JSON.stringify(batch),
     });
     const text = await res.text();
     if (!res.ok) rejected ??= `${res.status} ${text.slice(0, 200)}`;
@@ -157,8 +159,10 @@ function clickEvent(at, i) {
     client: CLIENTS[i % CLIENTS.length],
     referrer: REFERRERS[i % REFERRERS.length],
     source: i % 7 === 0 ? "qr" : "link",
-    // A few hundred distinct visitors, repeating, for the unique counts.
-    fingerprint: (i * 2_654_435_761) % 400,
+    // 400 distinct visitors, repeating. Fingerprints are uniform 64-bit
+    // hashes whose top bits pick the sketch register: spread them there
+    // (multiples of 2^54 stay exact as JS numbers and below 2^64).
+    fingerprint: ((i % 400) + 1) * 2 ** 54,
   };
 }
 // ───────────────────────── end of ClickCounter seeding ─────────────────────

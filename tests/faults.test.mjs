@@ -48,3 +48,24 @@ test("the operator API answers 503 too, leaking no SQL", async () => {
 test("health does not depend on storage", async () => {
   assert.equal((await worker.fetch("/health")).status, 200);
 });
+
+test("with both Durable Objects unreachable, redirects and the API still answer", async () => {
+  const isolated = await startWorker({ withoutDurableObjects: ["CLICK_COUNTER", "RATE_LIMITER"] });
+  try {
+    const { key } = await isolated.account("No objects", "free");
+    const created = await isolated.api("POST", "/v1/links", { key, body: { url: "https://example.com/no-do", slug: "no-do" } });
+    assert.equal(created.status, 201);
+    const redirect = await isolated.fetch("/no-do");
+    assert.equal(redirect.status, 302);
+    assert.equal(redirect.headers.get("location"), "https://example.com/no-do");
+    const listed = await isolated.api("GET", "/v1/links", { key });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.json.total, 1);
+    // The analytics store itself is what is missing: a retryable 503, not a 500.
+    const analytics = await isolated.api("GET", "/v1/links/no-do/analytics", { key });
+    assert.equal(analytics.status, 503);
+    assert.equal(analytics.json.error.code, "service_unavailable");
+  } finally {
+    await isolated.dispose();
+  }
+});
