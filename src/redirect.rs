@@ -123,7 +123,7 @@ async fn visit(req: &Request, slug: &Slug, record: &RedirectRecord) -> worker::R
 pub async fn respond(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Response> {
     match decision {
         Decision::Redirect { status, location } => redirect(status, &location),
-        Decision::Gone(reason) => link_pages::gone(req, reason == GoneReason::Expired),
+        Decision::Gone(reason) => link_pages::gone(req, reason != GoneReason::Disabled),
         Decision::PasswordRequired { wrong } => {
             link_pages::password_required(req, slug, wrong).await
         }
