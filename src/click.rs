@@ -4,6 +4,10 @@
 //! response, through `wait_until`, so the redirect never waits for
 //! analytics and never fails because of it.
 //!
+//! A capped link's click is the exception: [`Captured::admit`] records it
+//! before the response, because the counter decides whether the visitor
+//! may go on (`core::redirect::cap_to_check`).
+//!
 //! The client IP (`CF-Connecting-IP`) only ever enters the keyed visitor
 //! fingerprint; it is not stored and not sent to the ClickCounter.
 
@@ -59,6 +63,25 @@ impl Captured {
                 console_error!("click on {} not recorded: {e}", self.link_id);
             }
         });
+    }
+}
+
+impl Captured {
+    /// Records the click now if it fits under `cap`: whether the visitor
+    /// may be sent on. A counter that cannot answer lets the visitor
+    /// through (logged): a cap is not worth a broken link.
+    pub async fn admit(self, env: &Env, cap: u32) -> bool {
+        let result = match event(&self, env) {
+            Ok(event) => protocol::admit(env, &self.link_id, &event, cap).await,
+            Err(e) => Err(e),
+        };
+        result.unwrap_or_else(|e| {
+            console_error!(
+                "cap of {} not checked, click let through: {e}",
+                self.link_id
+            );
+            true
+        })
     }
 }
 

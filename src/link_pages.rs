@@ -124,7 +124,7 @@ pub async fn locked(req: &Request, slug: &Slug, retry_after: i64) -> worker::Res
 /// POST /{slug}: the password form. A right password gets a 303 to where
 /// the link sends this visitor; anything else gets the form again.
 pub async fn form_post(
-    mut req: Request,
+    req: &mut Request,
     slug: &Slug,
     record: &RedirectRecord,
 ) -> worker::Result<Response> {
@@ -143,7 +143,7 @@ pub async fn form_post(
     // An expired or disabled link says so, password or not.
     let decision = decide(record, &visit);
     if !matches!(decision, Decision::PasswordRequired { .. }) {
-        return respond(&req, slug, decision).await;
+        return respond(req, slug, decision).await;
     }
     let headers = req.headers();
     let own_origin = url.origin().ascii_serialization();
@@ -153,7 +153,7 @@ pub async fn form_post(
         &own_origin,
     ) {
         return form(
-            &req,
+            req,
             slug,
             403,
             Some("This form must be sent from this page. Please try again."),
@@ -164,40 +164,28 @@ pub async fn form_post(
         .get("Content-Length")?
         .and_then(|v| v.trim().parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
-        return form(
-            &req,
-            slug,
-            413,
-            Some("That was too long. Please try again."),
-        )
-        .await;
+        return form(req, slug, 413, Some("That was too long. Please try again.")).await;
     }
     let cookie = headers.get("Cookie")?.unwrap_or_default();
     let body = req.bytes().await?;
     if body.len() > MAX_FORM_BYTES {
-        return form(
-            &req,
-            slug,
-            413,
-            Some("That was too long. Please try again."),
-        )
-        .await;
+        return form(req, slug, 413, Some("That was too long. Please try again.")).await;
     }
     let post = FormPost::parse(&body);
     if !password::csrf_ok(password::cookie(&cookie, CSRF_COOKIE), &post.csrf) {
         return form(
-            &req,
+            req,
             slug,
             403,
             Some("This form has expired. Please enter the password again."),
         )
         .await;
     }
-    match check_password(&req, slug, record, &post.password, visit.now).await? {
-        Checked::Locked { retry_after } => locked(&req, slug, retry_after).await,
+    match check_password(req, slug, record, &post.password, visit.now).await? {
+        Checked::Locked { retry_after } => locked(req, slug, retry_after).await,
         Checked::Proof(proof) => {
             visit.password = proof;
-            respond(&req, slug, decide(record, &visit)).await
+            respond(req, slug, decide(record, &visit)).await
         }
     }
 }

@@ -1,5 +1,8 @@
 //! The hot path: `GET|HEAD /{slug}` → one KV read → 30x (DESIGN.md §3),
-//! then the click, recorded after the response ([`crate::click`]).
+//! then the click, recorded after the response ([`crate::click`]). A
+//! capped link (`maxClicks`) is the one exception: its redirect waits for
+//! the link's ClickCounter to admit the click, and a refusal renders as
+//! expiry (`core::redirect::cap_reached`).
 //! What to answer is `core::redirect::decide`; password-protected links
 //! and the inspect page `/{slug}+` go on to [`crate::link_pages`].
 //!
@@ -13,12 +16,14 @@ use crate::click;
 use crate::clock;
 use crate::config;
 use crate::core::html;
-use crate::core::redirect::{decide, Decision, GoneReason, PasswordProof, RedirectRecord, Visit};
+use crate::core::redirect::{
+    cap_reached, cap_to_check, decide, Decision, GoneReason, PasswordProof, RedirectRecord, Visit,
+};
 use crate::core::slug::Slug;
 use crate::link_pages::{self, Checked, PASSWORD_HEADER};
 use crate::store::{kv, links};
 
-pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
     let path = req.path();
     // `/{slug}/qr` serves the link's QR code (DESIGN.md §3).
     let (path, qr) = match path.strip_suffix("/qr") {
@@ -54,7 +59,7 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
         Ok(Some(record)) => {
             let click = click::capture(&req, &record.link_id);
             let response = if method == Method::Post {
-                link_pages::form_post(req, &slug, &record).await?
+                link_pages::form_post(&mut req, &slug, &record).await?
             } else {
                 visit(&req, &slug, &record).await?
             };
@@ -62,7 +67,14 @@ pub async fn handle(req: Request, env: &Env, ctx: &Context) -> worker::Result<Re
             // password form or a refusal.
             if (300..400).contains(&response.status_code()) {
                 if let Some(click) = click {
-                    click.send_later(env, ctx);
+                    match cap_to_check(&record, clock::now()) {
+                        None => click.send_later(env, ctx),
+                        Some(cap) => {
+                            if !click.admit(env, cap).await {
+                                return respond(&req, &slug, cap_reached(&record)).await;
+                            }
+                        }
+                    }
                 }
             }
             Ok(response)
@@ -131,7 +143,7 @@ async fn visit(req: &Request, slug: &Slug, record: &RedirectRecord) -> worker::R
 pub async fn respond(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Response> {
     match decision {
         Decision::Redirect { status, location } => redirect(status, &location),
-        Decision::Gone(reason) => link_pages::gone(req, reason == GoneReason::Expired),
+        Decision::Gone(reason) => link_pages::gone(req, reason != GoneReason::Disabled),
         Decision::PasswordRequired { wrong } => {
             link_pages::password_required(req, slug, wrong).await
         }

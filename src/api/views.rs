@@ -55,6 +55,8 @@ fn link_options(o: &Options) -> Map<String, Value> {
         "expires_at": expires_at,
         "expiredUrl": expired_url,
         "expired_url": expired_url,
+        "maxClicks": o.max_clicks,
+        "max_clicks": o.max_clicks,
         "hasPassword": has_password,
         "has_password": has_password,
         "redirectType": redirect_type,

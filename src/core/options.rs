@@ -1,5 +1,5 @@
 //! Smart-link options (issue 6): device targets, expiry and its fallback,
-//! password, redirect type, query forwarding, UTM, tags and disabling.
+//! click cap, password, redirect type, query forwarding, UTM, tags and disabling.
 //!
 //! Each option has a camelCase name and, where it differs, a snake_case
 //! alias (`expiresAt` / `expires_at`); errors name the field as sent.
@@ -23,6 +23,7 @@ const IOS: &[&str] = &["ios"];
 const ANDROID: &[&str] = &["android"];
 const EXPIRES_AT: &[&str] = &["expiresAt", "expires_at"];
 const EXPIRED_URL: &[&str] = &["expiredUrl", "expired_url"];
+const MAX_CLICKS: &[&str] = &["maxClicks", "max_clicks"];
 const PASSWORD: &[&str] = &["password"];
 const REDIRECT_TYPE: &[&str] = &["redirectType", "redirect_type"];
 const FORWARD_QUERY: &[&str] = &["forwardQuery", "forward_query"];
@@ -36,6 +37,7 @@ pub const ACCEPTED: &[&str] = &[
     "android",
     "expiresAt (or expires_at)",
     "expiredUrl (or expired_url)",
+    "maxClicks (or max_clicks)",
     "password",
     "redirectType (or redirect_type)",
     "forwardQuery (or forward_query)",
@@ -199,6 +201,8 @@ pub struct Options {
     pub expires_at: Option<UnixMillis>,
     /// Where visitors go once the link has expired, instead of a 410.
     pub expired_url: Option<DestinationUrl>,
+    /// Human clicks after which the link behaves as expired.
+    pub max_clicks: Option<u32>,
     pub password: Option<PasswordHash>,
     pub redirect_type: RedirectType,
     pub forward_query: bool,
@@ -214,6 +218,7 @@ impl Default for Options {
             android: None,
             expires_at: None,
             expired_url: None,
+            max_clicks: None,
             password: None,
             redirect_type: RedirectType::default(),
             forward_query: true,
@@ -232,6 +237,7 @@ pub struct OptionsInput {
     pub android: Option<Option<DestinationUrl>>,
     pub expires_at: Option<Option<UnixMillis>>,
     pub expired_url: Option<Option<DestinationUrl>>,
+    pub max_clicks: Option<Option<u32>>,
     /// The plain password, hashed by [`OptionsInput::apply`].
     pub password: Option<Option<String>>,
     /// `null` resets to the default, 302.
@@ -272,6 +278,18 @@ impl OptionsInput {
                 })
             })?,
             expired_url: url(fields, EXPIRED_URL)?,
+            max_clicks: nullable(fields, MAX_CLICKS, |name, value| {
+                value
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            name,
+                            format!("`{name}` must be a whole number from 1 to {} (got {value}); send null to remove the cap", u32::MAX),
+                        )
+                    })
+            })?,
             password: nullable(fields, PASSWORD, |name, value| {
                 let text = string(name, value)?;
                 let chars = text.chars().count();
@@ -315,6 +333,9 @@ impl OptionsInput {
         }
         if let Some(expired_url) = self.expired_url {
             options.expired_url = expired_url;
+        }
+        if let Some(max_clicks) = self.max_clicks {
+            options.max_clicks = max_clicks;
         }
         if let Some(password) = self.password {
             options.password = password.map(|p| PasswordHash::derive(&p, salt));

@@ -5,11 +5,17 @@
 //! Order of the checks, each ending the decision when it applies:
 //! 1. `disabled` → 410 (no fallback: the owner switched the link off);
 //! 2. expired (`expiresAt` passed) → `expiredUrl` with a 302, else 410;
-//!    a click cap (`maxClicks`, once the ClickCounter exists) joins here as
-//!    a second reason to expire, with the same fallback;
+//!    a reached click cap (`maxClicks`) is a second reason to expire, with
+//!    the same fallback ([`cap_reached`]);
 //! 3. password, unless the visitor proved it → the form (or 401/403 JSON);
 //! 4. destination: the iOS or Android target for those platforms, else the
 //!    URL, with UTM parameters and the visitor's query merged in.
+//!
+//! The cap is the one check the KV record cannot answer: only the link's
+//! ClickCounter knows the count. So a capped link's redirect to its
+//! destination ([`cap_to_check`]) is admitted by the counter before it is
+//! sent (docs/adr/2026-11-23-click-caps-admitted-by-the-counter.md); a
+//! refusal is rendered as [`cap_reached`]. Uncapped links never ask.
 
 use std::collections::HashSet;
 
@@ -33,6 +39,7 @@ pub struct RedirectRecord {
     pub android: Option<String>,
     pub expires_at: Option<UnixMillis>,
     pub expired_url: Option<String>,
+    pub max_clicks: Option<u32>,
     pub password: Option<PasswordHash>,
     pub redirect_type: RedirectType,
     pub forward_query: bool,
@@ -50,6 +57,7 @@ impl RedirectRecord {
             android: o.android.as_ref().map(|u| u.as_str().to_owned()),
             expires_at: o.expires_at,
             expired_url: o.expired_url.as_ref().map(|u| u.as_str().to_owned()),
+            max_clicks: o.max_clicks,
             password: o.password.clone(),
             redirect_type: o.redirect_type,
             forward_query: o.forward_query,
@@ -67,6 +75,7 @@ impl RedirectRecord {
             android: None,
             expires_at: None,
             expired_url: None,
+            max_clicks: None,
             password: None,
             redirect_type: RedirectType::default(),
             forward_query: true,
@@ -108,6 +117,8 @@ pub struct Visit<'a> {
 pub enum GoneReason {
     Disabled,
     Expired,
+    /// `maxClicks` human clicks have been counted.
+    CapReached,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,15 +141,7 @@ pub fn decide(record: &RedirectRecord, visit: &Visit) -> Decision {
         return Decision::Gone(GoneReason::Disabled);
     }
     if record.expired(visit.now) {
-        return match &record.expired_url {
-            // 302 whatever the link's type: the fallback is temporary by
-            // nature, and a cached 301 would outlive a later PATCH.
-            Some(fallback) => Decision::Redirect {
-                status: 302,
-                location: fallback.clone(),
-            },
-            None => Decision::Gone(GoneReason::Expired),
-        };
+        return over(record, GoneReason::Expired);
     }
     if record.password.is_some() && visit.password != PasswordProof::Correct {
         return Decision::PasswordRequired {
@@ -163,6 +166,38 @@ pub fn decide(record: &RedirectRecord, visit: &Visit) -> Decision {
         },
         location: merge_query(target, &record.utm, forwarded),
     }
+}
+
+/// An expired or capped link: `expiredUrl` with a 302, else 410.
+fn over(record: &RedirectRecord, reason: GoneReason) -> Decision {
+    match &record.expired_url {
+        // 302 whatever the link's type: the fallback is temporary by
+        // nature, and a cached 301 would outlive a later PATCH.
+        Some(fallback) => Decision::Redirect {
+            status: 302,
+            location: fallback.clone(),
+        },
+        None => Decision::Gone(reason),
+    }
+}
+
+/// What a visit the ClickCounter refused (cap reached) gets.
+pub fn cap_reached(record: &RedirectRecord) -> Decision {
+    over(record, GoneReason::CapReached)
+}
+
+/// The cap a redirect of this link must be admitted under: `Some` for a
+/// capped link that has not expired (an expired link's fallback redirect
+/// is not a click of the link and consumes nothing).
+pub fn cap_to_check(record: &RedirectRecord, now: UnixMillis) -> Option<u32> {
+    record.max_clicks.filter(|_| !record.expired(now))
+}
+
+/// Whether one more click fits under `cap` when `counted` human clicks
+/// have been: the ClickCounter's admission rule, for bots too (a bot
+/// consumes nothing, but is refused once the link is over).
+pub fn within_cap(counted: i64, cap: u32) -> bool {
+    counted < i64::from(cap)
 }
 
 /// `destination` with UTM parameters and the visitor's query merged in.

@@ -4,6 +4,10 @@
 //!
 //! Its alarm pushes the link's human-click total to D1 (`links.clicks`) at
 //! most once a second, so listing links needs no call to any counter.
+//!
+//! `POST /admit` is the click cap: a capped link's redirect waits for it.
+//! Reading the count, deciding and recording run with no `await` between,
+//! so no other request interleaves and the cap is exact under concurrency.
 
 use std::cell::Cell;
 
@@ -15,7 +19,8 @@ use worker::{
 use super::protocol::{self, ClickBatch, ReportRows};
 use crate::clock;
 use crate::config;
-use crate::core::analytics::first_kept_hour_sketch;
+use crate::core::analytics::{first_kept_hour_sketch, ClickEvent};
+use crate::core::redirect::within_cap;
 use crate::store::{clicks, links};
 
 /// How long a pushed total may lag the counter: one D1 write per link per
@@ -51,12 +56,26 @@ impl DurableObject for ClickCounter {
                 let Ok(batch) = serde_json::from_str::<ClickBatch>(&text) else {
                     return Response::error("the body must be click events", 400);
                 };
-                let events = batch.into_events();
-                clicks::record(&self.sql()?, &events)?;
-                if events.iter().any(|event| !event.client.is_bot) {
-                    self.arm_push().await?;
+                self.record(&self.sql()?, &batch.into_events()).await
+            }
+            (Method::Post, protocol::ADMIT_PATH) => {
+                let cap = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(name, _)| name == "cap")
+                    .and_then(|(_, value)| value.parse::<u32>().ok());
+                let text = req.text().await?;
+                let (Some(cap), Ok(event)) = (cap, serde_json::from_str::<ClickEvent>(&text))
+                else {
+                    return Response::error("admit needs ?cap=N and one click event", 400);
+                };
+                // Read, decide and record with no `await` in between: no
+                // other admit can interleave, so the cap is exact.
+                let sql = self.sql()?;
+                if !within_cap(clicks::totals(&sql)?.clicks, cap) {
+                    return Response::error("click cap reached", protocol::CAP_REACHED);
                 }
-                Ok(Response::empty()?.with_status(204))
+                self.record(&sql, &[event]).await
             }
             (Method::Get, protocol::REPORT_PATH) => {
                 let url = req.url()?;
@@ -78,7 +97,7 @@ impl DurableObject for ClickCounter {
                 self.alarm_armed.set(false);
                 Ok(Response::empty()?.with_status(204))
             }
-            (_, protocol::CLICKS_PATH | protocol::REPORT_PATH | "/") => {
+            (_, protocol::CLICKS_PATH | protocol::ADMIT_PATH | protocol::REPORT_PATH | "/") => {
                 Response::error("method not allowed", 405)
             }
             _ => Response::error("not found", 404),
@@ -106,6 +125,16 @@ impl DurableObject for ClickCounter {
 }
 
 impl ClickCounter {
+    /// Records `events` (synchronously), then arms the push when a human
+    /// click changed the total.
+    async fn record(&self, sql: &SqlStorage, events: &[ClickEvent]) -> Result<Response> {
+        clicks::record(sql, events)?;
+        if events.iter().any(|event| !event.client.is_bot) {
+            self.arm_push().await?;
+        }
+        Ok(Response::empty()?.with_status(204))
+    }
+
     fn sql(&self) -> Result<SqlStorage> {
         let sql = self.state.storage().sql();
         if !self.schema_ready.get() {

@@ -7,12 +7,13 @@
 //! {"v":2,"id":"link_…","u":"https://…",   destination
 //!  "i":"https://…", "a":"https://…",      iOS / Android targets
 //!  "x":1767225599000, "f":"https://…",    expires at (Unix ms) / fallback after expiry
+//!  "c":100,                               click cap (max human clicks)
 //!  "p":"pbkdf2-sha256$…",                 password hash
 //!  "r":307, "q":false,                    redirect status (302 omitted) / forward query (true omitted)
 //!  "m":{"source":"…",…}, "d":true}        UTM / disabled
 //! ```
 //!
-//! A click cap will add `"c": max clicks` beside `x`. Version 1
+//! Version 1
 //! (`{"v":1,"id","url"}`, written before smart options existed) is still
 //! read, as a link with every option at its default.
 
@@ -61,6 +62,8 @@ struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     f: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    c: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     p: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     r: Option<u16>,
@@ -83,6 +86,7 @@ impl Record {
                 android: self.a,
                 expires_at: self.x.map(UnixMillis),
                 expired_url: self.f,
+                max_clicks: self.c,
                 password: self.p.map(PasswordHash::from_stored),
                 // An unknown status is a record this build did not write:
                 // refuse it, so the caller reads D1 instead.
@@ -109,6 +113,7 @@ impl Record {
             a: record.android.clone(),
             x: record.expires_at.map(|t| t.0),
             f: record.expired_url.clone(),
+            c: record.max_clicks,
             p: record.password.as_ref().map(|p| p.as_str().to_owned()),
             r: (record.redirect_type != RedirectType::default()).then_some(status),
             q: record.forward_query,
@@ -173,6 +178,7 @@ mod tests {
             android: Some("https://a.example/".into()),
             expires_at: Some(UnixMillis(1_767_225_599_000)),
             expired_url: Some("https://over.example/".into()),
+            max_clicks: Some(100),
             password: Some(PasswordHash::from_stored("pbkdf2-sha256$1$AA$AA".into())),
             redirect_type: RedirectType::TemporaryRedirect,
             forward_query: false,
@@ -185,6 +191,7 @@ mod tests {
         };
         let text = serialize(&record).unwrap();
         assert!(text.contains(r#""r":307"#) && text.contains(r#""q":false"#));
+        assert!(text.contains(r#""c":100"#));
         assert_eq!(parse(&text), Some(record));
     }
 

@@ -16,7 +16,7 @@ use crate::core::time::UnixMillis;
 
 const COLUMNS: &str = "id, account_id, slug, url, title, metadata, clicks, created_at, updated_at, \
      ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled, \
-     (SELECT json_group_array(tag) FROM \
+     max_clicks, (SELECT json_group_array(tag) FROM \
        (SELECT tag FROM link_tags t WHERE t.link_id = links.id ORDER BY position)) AS tags";
 
 /// Replaces nothing: adds the tags of `?1` (a JSON array in `?3`) in order.
@@ -46,6 +46,7 @@ struct Row {
     forward_query: i64,
     utm: Option<String>,
     disabled: i64,
+    max_clicks: Option<i64>,
     tags: String,
 }
 
@@ -68,6 +69,7 @@ impl Row {
                 android: self.android.map(DestinationUrl::from_stored),
                 expires_at: self.expires_at.map(UnixMillis),
                 expired_url: self.expired_url.map(DestinationUrl::from_stored),
+                max_clicks: self.max_clicks.and_then(|n| u32::try_from(n).ok()),
                 password: self.password_hash.map(PasswordHash::from_stored),
                 // Only the four are ever written (a CHECK-free column).
                 redirect_type: u64::try_from(self.redirect_type)
@@ -120,8 +122,9 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
         query!(
             db,
             "INSERT INTO links (id, account_id, slug, url, title, metadata, clicks, created_at, updated_at,
-               ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+               ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled,
+               max_clicks)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19
              WHERE ?18 IS NULL OR (SELECT COUNT(*) FROM links WHERE account_id = ?2) < ?18",
             link.id,
             link.account_id,
@@ -141,6 +144,7 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
             utm_text(link),
             i32::from(o.disabled),
             max_links,
+            o.max_clicks,
         )?,
         query!(db, INSERT_NEW_LINK_TAGS, link.id, link.account_id, tags_text(link))?,
     ];
@@ -165,7 +169,7 @@ pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
             db,
             "UPDATE links SET slug = ?3, url = ?4, title = ?5, metadata = ?6, updated_at = ?7,
                ios = ?8, android = ?9, expires_at = ?10, expired_url = ?11, password_hash = ?12,
-               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16
+               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16, max_clicks = ?17
              WHERE id = ?1 AND account_id = ?2",
             link.id,
             link.account_id,
@@ -183,6 +187,7 @@ pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
             i32::from(o.forward_query),
             utm_text(link),
             i32::from(o.disabled),
+            o.max_clicks,
         )?,
         query!(db, "DELETE FROM link_tags WHERE link_id = ?1", link.id)?,
         query!(db, INSERT_TAGS, link.id, link.account_id, tags_text(link))?,

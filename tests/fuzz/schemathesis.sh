@@ -8,6 +8,12 @@
 # accept exactly what the server does. The server's URL validation (WHATWG
 # parsing: IPv4 forms, IDNA) cannot be written as a regex, so those two
 # would flag the approximation, not a defect.
+#
+# use_after_free (ST301, "deleted resource still available") is left out
+# too: DELETE /v1/api-keys/{id} revokes a key and GET still shows it, with
+# `active: false` and `revokedAt`, by design (README, API keys); the
+# schemathesis config's per-operation switch does not reach stateful
+# checks. A deleted link's 404 is covered end to end (tests/links).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -36,6 +42,6 @@ key=$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(proces
 .venv/bin/st run openapi.json \
   --url "http://127.0.0.1:$PORT" \
   --header "Authorization: Bearer $key" \
-  --checks all --exclude-checks positive_data_acceptance,negative_data_rejection \
+  --checks all --exclude-checks positive_data_acceptance,negative_data_rejection,use_after_free \
   --max-examples "$EXAMPLES" --workers 1 --request-timeout 10 \
   --seed "${FUZZ_SEED:-20261123}" --no-color

@@ -69,6 +69,38 @@ fn snake_case_aliases_are_read() {
 }
 
 #[test]
+fn max_clicks_is_read_in_both_spellings_and_cleared_by_null() {
+    assert_eq!(options(json!({"maxClicks": 3})).max_clicks, Some(3));
+    let mut o = options(json!({"max_clicks": 4_294_967_295u64}));
+    assert_eq!(o.max_clicks, Some(u32::MAX));
+    read(json!({"maxClicks": null}))
+        .unwrap()
+        .apply(&mut o, &[0; SALT_BYTES]);
+    assert_eq!(o.max_clicks, None);
+}
+
+#[test]
+fn max_clicks_must_be_a_positive_whole_number() {
+    for (body, name) in [
+        (json!({"maxClicks": 0}), "maxClicks"),
+        (json!({"maxClicks": -1}), "maxClicks"),
+        (json!({"maxClicks": 1.5}), "maxClicks"),
+        (json!({"maxClicks": 3.0}), "maxClicks"),
+        (json!({"max_clicks": "3"}), "max_clicks"),
+        (json!({"max_clicks": 4_294_967_296u64}), "max_clicks"),
+        (json!({"maxClicks": true}), "maxClicks"),
+    ] {
+        let err = read(body.clone()).unwrap_err();
+        assert_eq!(err.field, name, "{body}");
+        assert!(
+            err.message.contains("whole number from 1"),
+            "{body}: {}",
+            err.message
+        );
+    }
+}
+
+#[test]
 fn nulls_clear_and_reset() {
     let mut o = options(
         json!({"password": "pw", "redirectType": 308, "tags": ["a"], "utm": {"source": "s"}}),

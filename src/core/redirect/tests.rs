@@ -187,3 +187,35 @@ fn utm_alone_is_appended() {
         "https://e.com/?utm_campaign=spring"
     );
 }
+
+#[test]
+fn a_reached_cap_behaves_as_expiry() {
+    let mut r = record();
+    assert_eq!(cap_reached(&r), Decision::Gone(GoneReason::CapReached));
+    r.expired_url = Some("https://example.com/over".into());
+    assert_eq!(
+        location(cap_reached(&r)),
+        (302, "https://example.com/over".into())
+    );
+}
+
+#[test]
+fn only_a_capped_unexpired_link_is_checked() {
+    let mut r = record();
+    let now = UnixMillis(1_000_000);
+    assert_eq!(cap_to_check(&r, now), None);
+    r.max_clicks = Some(3);
+    assert_eq!(cap_to_check(&r, now), Some(3));
+    r.expires_at = Some(now);
+    assert_eq!(cap_to_check(&r, now), None);
+}
+
+#[test]
+fn the_cap_admits_exactly_cap_clicks() {
+    assert!(within_cap(0, 1));
+    assert!(!within_cap(1, 1));
+    assert!(within_cap(2, 3));
+    assert!(!within_cap(3, 3));
+    assert!(!within_cap(7, 3));
+    assert!(within_cap(i64::from(u32::MAX) - 1, u32::MAX));
+}

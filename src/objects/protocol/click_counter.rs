@@ -6,6 +6,7 @@
 //! | call | body | answer |
 //! |---|---|---|
 //! | `POST /clicks` | one `ClickEvent` as JSON, or an array of them | `204`; `400` for a body that is not click events |
+//! | `POST /admit?cap=N` | one `ClickEvent` | `204`: recorded, fewer than N human clicks were counted; `410`: not recorded, the cap is reached; `400` for a bad body or cap |
 //! | `GET /report?first=H&last=H&sketches=hour\|day` | — | `200` [`ReportRows`]; `400` for a bad query |
 //! | `DELETE /` | — | `204`, after every row, sketch and the alarm are gone |
 //! | anything else | — | `404` / `405` |
@@ -42,6 +43,12 @@ use crate::core::period::Hour;
 pub const ORIGIN: &str = "https://click-counter";
 pub const CLICKS_PATH: &str = "/clicks";
 pub const REPORT_PATH: &str = "/report";
+/// A capped link's click, recorded only within the cap. The cap travels
+/// with each call, so a PATCH of `maxClicks` counts from the next click;
+/// the object keeps only the count (docs/adr/2026-11-23-click-caps-admitted-by-the-counter.md).
+pub const ADMIT_PATH: &str = "/admit";
+/// `POST /admit`'s answer when the cap is reached.
+pub const CAP_REACHED: u16 = 410;
 
 /// `POST /clicks` accepts one event or a batch (for seeding history).
 #[derive(Debug, Deserialize)]
@@ -166,12 +173,35 @@ pub fn counter(env: &Env, link_id: &str) -> worker::Result<Stub> {
 /// # Errors
 /// When the counter cannot be reached or refuses the event.
 pub async fn send_click(env: &Env, link_id: &str, event: &ClickEvent) -> worker::Result<()> {
+    let status = post_event(env, link_id, CLICKS_PATH, event).await?;
+    expect_success(status, "click")
+}
+
+/// Records one click of a capped link if fewer than `cap` human clicks
+/// have been counted; whether it was.
+///
+/// # Errors
+/// When the counter cannot be reached or refuses the event.
+pub async fn admit(env: &Env, link_id: &str, event: &ClickEvent, cap: u32) -> worker::Result<bool> {
+    let path = format!("{ADMIT_PATH}?cap={cap}");
+    match post_event(env, link_id, &path, event).await? {
+        CAP_REACHED => Ok(false),
+        status => expect_success(status, "admit").map(|()| true),
+    }
+}
+
+async fn post_event(
+    env: &Env,
+    link_id: &str,
+    path: &str,
+    event: &ClickEvent,
+) -> worker::Result<u16> {
     let body = serde_json::to_string(event)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
-    let request = Request::new_with_init(&format!("{ORIGIN}{CLICKS_PATH}"), &init)?;
+    let request = Request::new_with_init(&format!("{ORIGIN}{path}"), &init)?;
     let response = counter(env, link_id)?.fetch_with_request(request).await?;
-    expect_success(response.status_code(), "click")
+    Ok(response.status_code())
 }
 
 /// The counts and merged sketch of `range` from the link's counter.
