@@ -17,11 +17,11 @@ use crate::config::{self, ShortBase};
 use crate::core::html;
 use crate::core::password::{self, FormPost, MAX_FAILURES};
 use crate::core::random;
-use crate::core::redirect::{decide, Decision, PasswordProof, RedirectRecord, Visit};
+use crate::core::redirect::{decide, Decision, PasswordProof, RedirectRecord};
 use crate::core::redirect_page::{self, Inspection};
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
-use crate::redirect::{not_found, page_or_json, respond, unavailable, wants_json};
+use crate::redirect::{not_found, page_or_json, respond, unavailable, wants_json, VisitInput};
 use crate::store::{attempts, links};
 
 /// API clients may send the password in this header instead of the form.
@@ -131,22 +131,15 @@ pub async fn form_post(
     if record.password.is_none() {
         return crate::redirect::method_not_allowed(crate::redirect::READ_ONLY);
     }
-    let url = req.url()?;
-    let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
-    let mut visit = Visit {
-        user_agent: &user_agent,
-        query: url.query(),
-        now: clock::now(),
-        password: PasswordProof::NotGiven,
-        form_post: true,
-    };
+    let input = VisitInput::of(req)?;
+    let mut visit = input.visit(true);
     // An expired or disabled link says so, password or not.
     let decision = decide(record, &visit);
     if !matches!(decision, Decision::PasswordRequired { .. }) {
         return respond(req, slug, decision).await;
     }
     let headers = req.headers();
-    let own_origin = url.origin().ascii_serialization();
+    let own_origin = input.origin();
     if !password::same_origin_post(
         headers.get("Sec-Fetch-Site")?.as_deref(),
         headers.get("Origin")?.as_deref(),

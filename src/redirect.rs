@@ -10,7 +10,7 @@
 //! lost (or KV emptied), so D1 answers and the record is rewritten after
 //! the response.
 
-use worker::{console_error, Context, Env, Method, Request, Response};
+use worker::{console_error, Context, Env, Method, Request, Response, Url};
 
 use crate::click;
 use crate::clock;
@@ -109,19 +109,44 @@ async fn lookup(slug: &Slug, env: &Env, ctx: &Context) -> worker::Result<Option<
     Ok(Some(record))
 }
 
+/// What a visit's decision needs from the request, owned so a [`Visit`]
+/// can borrow it (the GET path here and the password form's POST).
+pub struct VisitInput {
+    url: Url,
+    user_agent: String,
+}
+
+impl VisitInput {
+    pub fn of(req: &Request) -> worker::Result<VisitInput> {
+        Ok(VisitInput {
+            url: req.url()?,
+            user_agent: req.headers().get("User-Agent")?.unwrap_or_default(),
+        })
+    }
+
+    /// The request's own origin, e.g. `https://smart.link`.
+    pub fn origin(&self) -> String {
+        self.url.origin().ascii_serialization()
+    }
+
+    /// The visit as of now, with no password proven yet.
+    pub fn visit(&self, form_post: bool) -> Visit<'_> {
+        Visit {
+            user_agent: &self.user_agent,
+            query: self.url.query(),
+            now: clock::now(),
+            password: PasswordProof::NotGiven,
+            form_post,
+        }
+    }
+}
+
 /// GET or HEAD of a known link. The password, when the link has one and
 /// the visitor sent `X-Link-Password`, is verified only when the decision
 /// asks for it, so open links never pay for a PBKDF2.
 async fn visit(req: &Request, slug: &Slug, record: &RedirectRecord) -> worker::Result<Response> {
-    let url = req.url()?;
-    let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
-    let mut visit = Visit {
-        user_agent: &user_agent,
-        query: url.query(),
-        now: clock::now(),
-        password: PasswordProof::NotGiven,
-        form_post: false,
-    };
+    let input = VisitInput::of(req)?;
+    let mut visit = input.visit(false);
     let mut decision = decide(record, &visit);
     if matches!(decision, Decision::PasswordRequired { .. }) {
         if let Some(given) = req.headers().get(PASSWORD_HEADER)? {
