@@ -77,7 +77,7 @@ fn insert_statement(db: &D1Database, account: &Account) -> Result<D1PreparedStat
 pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::NewKey) -> Result<()> {
     db.batch(vec![
         insert_statement(db, account)?,
-        keys::insert_statement(db, key)?,
+        keys::insert_statement(db, key, None)?,
     ])
     .await?;
     Ok(())

@@ -56,26 +56,15 @@ pub enum Revoked {
     LastActive,
 }
 
-pub fn insert_statement(db: &D1Database, key: &NewKey) -> Result<D1PreparedStatement> {
+/// The insert of `key`, unless the account already has `max` active keys
+/// (`None`: no cap). The count and the insert are one statement, so
+/// concurrent creations cannot overshoot the cap.
+pub fn insert_statement(
+    db: &D1Database,
+    key: &NewKey,
+    max: Option<u32>,
+) -> Result<D1PreparedStatement> {
     query!(
-        db,
-        "INSERT INTO api_keys (id, account_id, name, scopes, prefix, secret_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        key.id,
-        key.account_id,
-        key.name,
-        key.scopes.to_stored(),
-        key.prefix,
-        key.secret_hash,
-        key.created_at.0,
-    )
-}
-
-/// Inserts the key unless the account already has `max` active keys
-/// (`None`: no cap); false when the quota is full. The count and the insert
-/// are one statement, so concurrent creations cannot overshoot the cap.
-pub async fn insert_within(db: &D1Database, key: &NewKey, max: Option<u32>) -> Result<bool> {
-    let result = query!(
         db,
         "INSERT INTO api_keys (id, account_id, name, scopes, prefix, secret_hash, created_at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
@@ -89,9 +78,13 @@ pub async fn insert_within(db: &D1Database, key: &NewKey, max: Option<u32>) -> R
         key.secret_hash,
         key.created_at.0,
         max,
-    )?
-    .run()
-    .await?;
+    )
+}
+
+/// Inserts the key unless the account already has `max` active keys;
+/// false when the quota is full.
+pub async fn insert_within(db: &D1Database, key: &NewKey, max: Option<u32>) -> Result<bool> {
+    let result = insert_statement(db, key, max)?.run().await?;
     changed(&result)
 }
 
