@@ -57,16 +57,15 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     match lookup(&slug, env, ctx).await {
         Ok(Some(_)) if qr => crate::api::qr::public(&req, &slug, env).await,
         Ok(Some(record)) => {
-            let click = click::capture(&req, &record.link_id);
             let response = if method == Method::Post {
                 link_pages::form_post(&mut req, &slug, &record).await?
             } else {
                 visit(&req, &slug, &record).await?
             };
             // Only a visitor who was sent on is a click: not a 410, a
-            // password form or a refusal.
+            // password form or a refusal, which therefore copy nothing.
             if (300..400).contains(&response.status_code()) {
-                if let Some(click) = click {
+                if let Some(click) = click::capture(&req, &record.link_id) {
                     match cap_to_check(&record, clock::now()) {
                         None => click.send_later(env, ctx),
                         Some(cap) => {
