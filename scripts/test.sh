@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: set up, unit-test the core natively, build the worker and check
 # it deploys (dry run), fuzz the API against openapi.json, then run the
-# end-to-end suite against the built worker in workerd.
+# end-to-end suite against the built worker in workerd, and the dashboard in
+# headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -22,3 +23,8 @@ bash tests/fuzz/schemathesis.sh
 
 echo "== end-to-end (workerd)"
 node --test "tests/*.test.mjs"
+
+# The dashboard in headless Chromium against the same build; screenshots of
+# every page land in tests/browser/screenshots/ (git-ignored).
+echo "== browser (dashboard in headless Chromium)"
+node --test --test-concurrency=1 "tests/browser/*.test.mjs"

@@ -1,0 +1,152 @@
+// Links in the dashboard: create one with options (the UTM preview live),
+// follow it in the browser, see the click on its chart; field errors next to
+// their inputs; search, tag filter, sort and pagination; copy; delete.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startApp, signUp, capture, email, eventually, PASSWORD } from "./support.mjs";
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(() => app?.close());
+
+/** The destination site, answered by the browser itself (tests never leave loopback). */
+async function fakeDestination(page) {
+  const visits = [];
+  await page.route("https://shop.example.com/**", (route) => {
+    visits.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Shop</title><h1>Shop</h1>" });
+  });
+  return visits;
+}
+
+test("create a link with options, follow it, and see the click on its chart", async () => {
+  const page = await app.page();
+  await signUp(page, email("creator"), PASSWORD);
+  await page.getByRole("link", { name: "New link" }).click();
+  await page.getByRole("heading", { name: "New link" }).waitFor();
+
+  await page.getByLabel("Destination URL").fill("https://shop.example.com/summer?ref=home");
+  await page.getByLabel("Slug").fill("summer-sale");
+  await page.getByLabel("Title").fill("Summer sale");
+  await page.getByLabel("Tags").fill("launch, print");
+  await page.getByLabel("Android destination").fill("https://play.example.com/app");
+  await page.getByLabel("Redirect type").selectOption("307");
+  await page.getByLabel("utm_source").fill("newsletter");
+  await page.getByLabel("utm_campaign").fill("summer");
+  // The live preview of where visitors go, before anything is saved.
+  assert.equal(
+    await page.locator("#link-final-url").innerText(),
+    "https://shop.example.com/summer?ref=home&utm_source=newsletter&utm_campaign=summer",
+  );
+  await capture(page, "link-new");
+  await page.getByRole("button", { name: "Create link" }).click();
+
+  // The new link's settings page, with what was saved.
+  await page.getByRole("heading", { name: "Link settings" }).waitFor();
+  const shortUrl = `${app.origin}/summer-sale`;
+  await page.getByRole("link", { name: shortUrl }).waitFor();
+  assert.equal(await page.getByLabel("Redirect type").inputValue(), "307");
+  assert.equal(await page.getByLabel("Tags").inputValue(), "launch, print");
+  await capture(page, "link-edit");
+
+  // Follow it as a visitor does: the redirect adds the UTM parameters.
+  const visitor = await app.page();
+  const visits = await fakeDestination(visitor);
+  await visitor.goto(shortUrl);
+  assert.deepEqual(visits, ["https://shop.example.com/summer?ref=home&utm_source=newsletter&utm_campaign=summer"]);
+  await visitor.context().close();
+
+  // The click shows on the analytics page (counted after the redirect answered).
+  await page.getByRole("link", { name: "Analytics" }).click();
+  await page.getByRole("heading", { name: "Analytics", level: 1 }).waitFor();
+  const counted = await eventually(async () => {
+    await page.reload();
+    await page.locator("#stat-clicks").waitFor();
+    return (await page.locator("dd[aria-labelledby=stat-clicks]").innerText()) === "1";
+  });
+  assert.ok(counted, "the click never showed in the analytics");
+  // The chart (uPlot draws on a canvas) and its table of numbers agree.
+  await page.locator(".chart-box canvas").waitFor();
+  await page.getByText("Show the numbers").click();
+  const today = new Date().toISOString().slice(0, 10);
+  const row = page.locator("table.data tr", { has: page.getByRole("rowheader", { name: today }) });
+  assert.equal(await row.locator("td").innerText(), "1");
+  assert.match(await page.locator("#chart-summary").innerText(), /^1 clicks? from /);
+  await capture(page, "analytics-7d");
+
+  // Hourly for 24 hours.
+  await page.getByText("24 hours").click();
+  await page.getByRole("heading", { name: "Clicks per hour" }).waitFor();
+  await capture(page, "analytics-24h");
+  await page.context().close();
+});
+
+test("an API error appears next to the field it names", async () => {
+  const page = await app.page();
+  await signUp(page, email("fields"), PASSWORD);
+  await page.goto("/dashboard/links/new");
+  await page.getByLabel("Destination URL").fill("https://example.com/a");
+  await page.getByLabel("Slug").fill("docs");
+  await page.getByRole("button", { name: "Create link" }).click();
+  const slug = page.getByLabel("Slug");
+  await page.locator("#link-slug-error").waitFor();
+  assert.equal(await slug.getAttribute("aria-invalid"), "true");
+  assert.match(await page.locator("#link-slug-error").innerText(), /reserved/);
+  assert.match(await slug.getAttribute("aria-describedby"), /link-slug-error/);
+  await capture(page, "link-field-error");
+
+  await page.getByLabel("Slug").fill("fine-slug");
+  await page.getByLabel("Destination URL").fill("javascript:alert(1)");
+  await page.getByRole("button", { name: "Create link" }).click();
+  await page.locator("#link-url-error").waitFor();
+  assert.match(await page.locator("#link-url-error").innerText(), /http or https/);
+  await page.context().close();
+});
+
+test("the links table searches, filters by tag, sorts, pages, copies and deletes", async () => {
+  const page = await app.page();
+  await signUp(page, email("table"), PASSWORD);
+  // Seed through the same API the dashboard uses, with the page's own session.
+  const csrf = await page.evaluate(async () => (await (await fetch("/v1/auth/session")).json()).csrfToken);
+  for (let i = 1; i <= 23; i++) {
+    const res = await page.request.post("/v1/links", {
+      headers: { "X-CSRF-Token": csrf },
+      data: { url: `https://example.com/item/${i}`, slug: `item-${String(i).padStart(2, "0")}`, title: `Item ${i}`, tags: i % 2 ? ["odd"] : ["even"] },
+    });
+    assert.equal(res.status(), 201, await res.text());
+  }
+  await page.goto("/");
+  await page.getByRole("cell", { name: /item-23/ }).first().waitFor();
+  assert.equal(await page.locator("table.links tbody tr").count(), 20);
+  await page.getByText("1–20 of 23").waitFor();
+  await capture(page, "links");
+
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByText("21–23 of 23").waitFor();
+  assert.equal(await page.locator("table.links tbody tr").count(), 3);
+  assert.match(page.url(), /page=2/);
+
+  await page.getByLabel("Sort").selectOption("slug");
+  await page.getByText("1–20 of 23").waitFor();
+  assert.match(await page.locator("table.links tbody tr").first().innerText(), /item-01/);
+
+  await page.getByLabel("Tag").selectOption("even");
+  await page.getByText("1–11 of 11").waitFor();
+
+  await page.getByLabel("Search").fill("item-14");
+  await page.getByText("1–1 of 1").waitFor();
+
+  await page.getByRole("button", { name: `Copy ${app.origin}/item-14` }).click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${app.origin}/item-14`);
+
+  await page.getByRole("button", { name: "Delete item-14" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this link?" });
+  await dialog.waitFor();
+  await capture(page, "link-delete-confirm");
+  await dialog.getByRole("button", { name: "Delete link" }).click();
+  await page.getByText("No links match.").waitFor();
+  assert.equal((await page.request.get(`${app.origin}/item-14`, { maxRedirects: 0 })).status(), 404);
+  await page.context().close();
+});

@@ -1,0 +1,93 @@
+// The QR designer: live preview, contrast warning, download as PNG and SVG
+// (both decoded back to the short URL), and the saved style on the public
+// /{slug}/qr.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { Resvg } from "@resvg/resvg-js";
+import { startApp, signUp, capture, email, PASSWORD } from "./support.mjs";
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(() => app?.close());
+
+/** The text a PNG's QR code holds, or null. */
+function decodePng(bytes) {
+  const png = PNG.sync.read(bytes);
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
+}
+
+/** The text an SVG's QR code holds, rasterised by resvg first. */
+function decodeSvg(text) {
+  const png = new Resvg(text, { fitTo: { mode: "width", value: 600 }, background: "#ffffff" }).render().asPng();
+  return decodePng(png);
+}
+
+async function createLink(page, slug) {
+  const csrf = await page.evaluate(async () => (await (await fetch("/v1/auth/session")).json()).csrfToken);
+  const res = await page.request.post("/v1/links", { headers: { "X-CSRF-Token": csrf }, data: { url: "https://example.com/poster", slug } });
+  assert.equal(res.status(), 201, await res.text());
+  return res.json();
+}
+
+test("design a QR code, download it as PNG and SVG, and decode both", async () => {
+  const page = await app.page();
+  await signUp(page, email("qr"), PASSWORD);
+  const link = await createLink(page, "poster");
+  await page.goto(`/dashboard/links/${link.id}/qr`);
+  await page.getByRole("heading", { name: "QR code", level: 1 }).waitFor();
+  await page.getByRole("img", { name: `QR code for ${link.shortUrl}` }).waitFor();
+
+  // Too little contrast: warned before the server is even asked.
+  await page.getByLabel("Dots colour", { exact: true }).fill("#bbbbbb");
+  await page.locator("#qr-contrast").filter({ hasText: "too low to scan" }).waitFor();
+  await capture(page, "qr-low-contrast");
+
+  await page.getByLabel("Dots colour", { exact: true }).fill("#1a237e");
+  await page.locator("#qr-contrast").filter({ hasText: "good" }).waitFor();
+  await page.getByLabel("Size (pixels)").fill("400");
+  await page.getByLabel("Error correction").selectOption("Q");
+  await capture(page, "qr");
+
+  const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download PNG" }).click()]);
+  assert.equal(png.suggestedFilename(), "poster-qr.png");
+  const pngBytes = readFileSync(await png.path());
+  const image = PNG.sync.read(pngBytes);
+  assert.deepEqual([image.width, image.height], [400, 400]);
+  assert.equal(decodePng(pngBytes), `${link.shortUrl}?qr=1`);
+
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download SVG" }).click()]);
+  assert.equal(svg.suggestedFilename(), "poster-qr.svg");
+  const svgText = readFileSync(await svg.path(), "utf8");
+  assert.match(svgText, /#1a237e/i);
+  assert.equal(decodeSvg(svgText), `${link.shortUrl}?qr=1`);
+  await page.context().close();
+});
+
+test("a saved style is what the public /{slug}/qr shows", async () => {
+  const page = await app.page();
+  await signUp(page, email("qrstyle"), PASSWORD);
+  const link = await createLink(page, "styled");
+  await page.goto(`/dashboard/links/${link.id}/qr`);
+  await page.getByLabel("Dots colour", { exact: true }).fill("#004d40");
+  await page.getByLabel("Background colour", { exact: true }).fill("#fff8e1");
+  await page.getByRole("button", { name: "Save style" }).click();
+  await page.getByText("QR style saved.").waitFor();
+
+  const res = await page.request.get(`/styled/qr`);
+  assert.equal(res.status(), 200);
+  const body = await res.text();
+  assert.match(body, /#004d40/i);
+  assert.match(body, /#fff8e1/i);
+  assert.equal(decodeSvg(body), `${link.shortUrl}?qr=1`);
+
+  // Reopened, the designer starts from the saved style.
+  await page.reload();
+  await page.getByLabel("Dots colour", { exact: true }).waitFor();
+  assert.equal(await page.getByLabel("Dots colour", { exact: true }).inputValue(), "#004d40");
+  await page.context().close();
+});
