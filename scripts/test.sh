@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: set up, unit-test the core natively, build the worker and check
+# `npm test`: set up, lint (fmt, clippy), unit-test the core natively, build the worker and check
 # it deploys (dry run), fuzz the API against openapi.json, then run the
 # end-to-end suite against the built worker in workerd, and the dashboard in
 # headless Chromium.
@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
+
+echo "== cargo fmt + clippy (native and wasm32)"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 
 echo "== cargo test (core, native)"
 cargo test --lib --quiet

@@ -6,7 +6,7 @@
 // fresh browser profile, several rounds; medians reported.
 //
 //   npm run bench:web            # builds first
-//   node bench/web.mjs --json    # the JSON only
+//   node benchmarks/web.mjs --json    # the JSON only
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { startWorker } from "../tests/support/worker.mjs";
