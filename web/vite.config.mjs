@@ -20,6 +20,8 @@ export default defineConfig({
     // /docs carries Swagger UI (~430 KiB gzip); only that page loads it.
     chunkSizeWarningLimit: 2000,
     rolldownOptions: {
+      // Keep the build quiet: npm test and wrangler run it on every build.
+      checks: { pluginTimings: false },
       input: { main: here("index.html"), docs: here("docs.html") },
     },
   },

@@ -1,12 +1,14 @@
-//! `/v1/admin`: the operator API (accounts and their first key).
+//! `/v1/admin`: the operator API (accounts, their first key, and
+//! invitations for people to join them).
 
 use serde_json::json;
 use worker::{Env, Request, Response};
 
 use super::error::ApiError;
-use super::{body, respond, views};
+use super::{body, members, respond, views};
 use crate::core::account::{Account, AccountPatch, NewAccount};
 use crate::core::apikey::{self, Scopes, SECRET_ENTROPY};
+use crate::core::member::{InvitationRequest, Role};
 use crate::core::random::{self, ID_ENTROPY};
 use crate::shell::config;
 use crate::shell::runtime;
@@ -55,4 +57,17 @@ pub async fn update_account(req: &mut Request, id: &str, env: &Env) -> Result<Re
     let account = patch.apply(account);
     accounts::update(&db, &account).await?;
     respond::json(200, &json!({ "account": views::account(&account) }))
+}
+
+/// POST /v1/admin/accounts/{id}/invitations: invites someone to the
+/// account, as an owner unless `role` says otherwise; 201 with the
+/// invitation link (on this server's origin), shown this once.
+pub async fn invite(req: &mut Request, id: &str, env: &Env) -> Result<Response, ApiError> {
+    let request = InvitationRequest::from_body(body::json(req).await?, Role::Owner)?;
+    let db = env.d1(config::DB)?;
+    accounts::get(&db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    let origin = req.url()?.origin().ascii_serialization();
+    members::create_invitation(&db, id, &request, &origin).await
 }

@@ -17,11 +17,20 @@ pub enum ApiError {
         allow: String,
     },
     SlugTaken(String),
+    /// The request conflicts with the current state (an email already
+    /// registered, an account's last owner).
+    Conflict(String),
     /// Past a quota of the account's plan (links, keys).
     PlanLimit(String),
     /// Past a rate limit; the limiter's headers (`Retry-After` among them)
     /// are added by the rate-limit middleware.
     RateLimited(String),
+    /// Too many failed sign-ins (or sign-ups) from here: 429 with its own
+    /// `Retry-After`, as no account's limiter is involved.
+    TooManyAttempts {
+        message: String,
+        retry_after_seconds: i64,
+    },
     PayloadTooLarge(String),
     UnsupportedMediaType(String),
     /// A storage binding failed: worth retrying shortly.
@@ -38,8 +47,8 @@ impl ApiError {
             ApiError::Forbidden(_) | ApiError::PlanLimit(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
-            ApiError::SlugTaken(_) => 409,
-            ApiError::RateLimited(_) => 429,
+            ApiError::SlugTaken(_) | ApiError::Conflict(_) => 409,
+            ApiError::RateLimited(_) | ApiError::TooManyAttempts { .. } => 429,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Internal => 500,
@@ -55,8 +64,9 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::SlugTaken(_) => "slug_taken",
+            ApiError::Conflict(_) => "conflict",
             ApiError::PlanLimit(_) => "plan_limit",
-            ApiError::RateLimited(_) => "rate_limited",
+            ApiError::RateLimited(_) | ApiError::TooManyAttempts { .. } => "rate_limited",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Internal => "internal_error",
@@ -71,10 +81,12 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::SlugTaken(m)
+            | ApiError::Conflict(m)
             | ApiError::PlanLimit(m)
             | ApiError::RateLimited(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::TooManyAttempts { message, .. } => message.clone(),
             ApiError::MethodNotAllowed { allow } => {
                 format!("method not allowed here; use {allow}")
             }
@@ -112,6 +124,12 @@ impl ApiError {
             ApiError::MethodNotAllowed { allow } => response.headers().set("Allow", &allow)?,
             ApiError::Unavailable => response.headers().set("Retry-After", "5")?,
             ApiError::Unauthorized(_) => response.headers().set("WWW-Authenticate", "Bearer")?,
+            ApiError::TooManyAttempts {
+                retry_after_seconds,
+                ..
+            } => response
+                .headers()
+                .set("Retry-After", &retry_after_seconds.max(1).to_string())?,
             _ => {}
         }
         Ok(response)

@@ -17,7 +17,7 @@ pub async fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let keys = keys::list(&call.db()?, &call.caller.account_id).await?;
     let items: Vec<_> = keys
         .iter()
-        .map(|k| views::key(k, &call.caller.key_id))
+        .map(|k| views::key(k, call.caller.key_id()))
         .collect();
     respond::json(200, &json!({ "apiKeys": items, "total": items.len() }))
 }
@@ -65,12 +65,13 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
 /// GET /v1/api-keys/{id}
 pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let key = find(id, call).await?;
-    respond::json(200, &views::key(&key, &call.caller.key_id))
+    respond::json(200, &views::key(&key, call.caller.key_id()))
 }
 
 /// DELETE /v1/api-keys/{id}: revokes the key; its next request gets 401.
-/// Idempotent. The account's last active key cannot be revoked (400), so
-/// nobody locks themselves out; another account's key is 404.
+/// Idempotent. The last active key of an account without an owner to sign
+/// in cannot be revoked (400), so nobody locks themselves out; another
+/// account's key is 404.
 pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let db = call.db()?;
     match keys::revoke(&db, &call.caller.account_id, id, runtime::now()).await? {
@@ -89,7 +90,7 @@ pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let key = find(id, call).await?;
     respond::json(
         200,
-        &json!({ "message": "API key revoked", "apiKey": views::key(&key, &call.caller.key_id) }),
+        &json!({ "message": "API key revoked", "apiKey": views::key(&key, call.caller.key_id()) }),
     )
 }
 

@@ -10,10 +10,12 @@ mod body;
 mod error;
 mod keys;
 mod links;
+mod members;
 pub mod qr;
 mod ratelimit;
 mod respond;
 mod routes;
+mod session;
 mod views;
 
 use serde_json::json;
@@ -24,7 +26,7 @@ use crate::core::ratelimit::Decision;
 use crate::shell::config::{self, ShortBase};
 use auth::Caller;
 use error::ApiError;
-use routes::{Endpoint, Keyed, Lookup, Operator, Public};
+use routes::{Auth, Endpoint, Keyed, Lookup, Operator, Public};
 
 /// The API's contract, served at `GET /v1/openapi.json`.
 const OPENAPI: &str = include_str!("../../openapi.json");
@@ -56,8 +58,9 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         Err(error) => error.into_response()?,
     };
     ratelimit::stamp(&response, limit.as_ref())?;
-    // Browsers may call the API from any origin: it is authenticated by a
-    // header, never by cookies, so CORS grants nothing a script couldn't do.
+    // Browsers may call the API from any origin with a key in a header.
+    // The dashboard's session cookie is SameSite=Strict and CORS here never
+    // allows credentials, so other origins can neither send nor read it.
     let headers = response.headers();
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Access-Control-Expose-Headers", ratelimit::EXPOSED_HEADERS)?;
@@ -92,6 +95,7 @@ async fn route(
     let param = params.first().copied().unwrap_or_default();
     let (scope, endpoint) = match route.endpoint {
         Endpoint::Public(endpoint) => return public(endpoint),
+        Endpoint::Auth(endpoint) => return auth_endpoint(endpoint, req, param, env).await,
         Endpoint::Operator(endpoint) => {
             auth::admin(req, env)?;
             return operator(endpoint, req, param, env).await;
@@ -99,7 +103,7 @@ async fn route(
         Endpoint::Key(scope, endpoint) => (Some(scope), endpoint),
         Endpoint::AnyKey(endpoint) => (None, endpoint),
     };
-    let caller = auth::api_key(req, env, ctx).await?;
+    let caller = auth::caller(req, env, ctx).await?;
     *limit = ratelimit::check(env, &caller).await;
     ratelimit::enforce(limit.as_ref(), &caller)?;
     if let Some(scope) = scope {
@@ -124,6 +128,29 @@ async fn route(
         Keyed::Analytics => analytics::report(req, param, &call).await,
         Keyed::LinkQr => qr::for_link(req, param, &call).await,
         Keyed::CreateQr => qr::create(req, &call).await,
+        Keyed::ListTags => links::tags(&call).await,
+        Keyed::ListMembers => members::list(&call).await,
+        Keyed::UpdateMember => members::update(req, param, &call).await,
+        Keyed::RemoveMember => members::remove(param, &call).await,
+        Keyed::ListInvitations => members::list_invitations(&call).await,
+        Keyed::CreateInvitation => members::invite(req, &call).await,
+        Keyed::WithdrawInvitation => members::withdraw(param, &call).await,
+    }
+}
+
+async fn auth_endpoint(
+    endpoint: Auth,
+    req: &mut Request,
+    param: &str,
+    env: &Env,
+) -> Result<Response, ApiError> {
+    match endpoint {
+        Auth::Config => session::config(env),
+        Auth::SignUp => session::sign_up(req, env).await,
+        Auth::SignIn => session::sign_in(req, env).await,
+        Auth::SignOut => session::sign_out(req, env).await,
+        Auth::Session => session::current(req, env).await,
+        Auth::Invitation => session::invitation(param, env).await,
     }
 }
 
@@ -147,19 +174,24 @@ async fn operator(
     match endpoint {
         Operator::CreateAccount => admin::create_account(req, env).await,
         Operator::UpdateAccount => admin::update_account(req, param, env).await,
+        Operator::Invite => admin::invite(req, param, env).await,
     }
 }
 
-/// 403 unless the caller's key carries `scope`.
+/// 403 unless the caller's key (or signed-in role) carries `scope`.
 fn require(caller: &Caller, scope: Scope) -> Result<(), ApiError> {
     if caller.scopes.contains(scope) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(match caller.credential {
+        auth::Credential::Key(_) => format!(
             "this API key lacks the '{}' scope this route needs",
             scope.as_str()
-        )))
-    }
+        ),
+        auth::Credential::Session { .. } => {
+            "only the account's owners may do this; ask an owner".into()
+        }
+    }))
 }
 
 /// CORS preflight: any origin may send the API's methods and headers.

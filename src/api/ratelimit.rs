@@ -1,5 +1,6 @@
 //! Per-key rate limiting of `/v1` (DESIGN.md §4.5): one question to the
-//! key's RateLimiter Durable Object per authenticated request, a 429 when
+//! key's RateLimiter Durable Object (for the dashboard's sessions, the
+//! account's) per authenticated request, a 429 when
 //! it says no, and its headers on every response to that request.
 //!
 //! The limiter fails open: if the object cannot be reached or answers
@@ -24,12 +25,12 @@ pub const EXPOSED_HEADERS: &str =
 /// limiter failed.
 pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::check(env, &caller.key_id, &ask).await {
+    match protocol::check(env, caller.limiter(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
             console_error!(
                 "rate limiter of {} failed; serving the request unlimited: {e}",
-                caller.key_id
+                caller.limiter()
             );
             None
         }
@@ -40,10 +41,10 @@ pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
 /// `None` as for `check`.
 pub async fn peek(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::peek(env, &caller.key_id, &ask).await {
+    match protocol::peek(env, caller.limiter(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
-            console_error!("rate limiter of {} failed on peek: {e}", caller.key_id);
+            console_error!("rate limiter of {} failed on peek: {e}", caller.limiter());
             None
         }
     }

@@ -33,6 +33,20 @@ pub fn fingerprint(secret: &[u8], ip: &str, user_agent: &str, link_id: &str) -> 
     u64::from_be_bytes(first)
 }
 
+/// A keyed hash of a client address for the sign-in limits' counters
+/// (`core::signin_limit`): the full HMAC-SHA256 in hex, so counters of
+/// different clients never share a row, and never the address itself.
+pub fn client_tag(secret: &[u8], ip: &str) -> String {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new(&hmac_key_block(secret).into());
+    mac.update(b"signin-client\0");
+    mac.update(ip.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The key block RFC 2104 derives from any key: the key itself zero-padded,
 /// or its hash when longer than a block. Building it here lets us use the
 /// infallible fixed-size constructor instead of `new_from_slice`'s `Result`.

@@ -1,4 +1,4 @@
-//! The `GET /v1/links` query: paging in both dialects, search, tag.
+//! The `GET /v1/links` query: paging in both dialects, search, tag, sort.
 
 use super::options::Tag;
 use super::validation::Invalid;
@@ -17,6 +17,43 @@ pub struct ListQuery {
     pub search: Option<String>,
     /// Only links carrying this tag.
     pub tag: Option<Tag>,
+    pub sort: Sort,
+}
+
+/// The order of a listing: a field, ascending, or descending with a `-`
+/// (`sort=-clicks`). Newest first by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+    MostClicks,
+    FewestClicks,
+    SlugAscending,
+    SlugDescending,
+    RecentlyUpdated,
+    LeastRecentlyUpdated,
+}
+
+impl Sort {
+    /// The `sort` values, each with the order it gives.
+    pub const VALUES: [(&'static str, Sort); 8] = [
+        ("-createdAt", Sort::NewestFirst),
+        ("createdAt", Sort::OldestFirst),
+        ("-clicks", Sort::MostClicks),
+        ("clicks", Sort::FewestClicks),
+        ("slug", Sort::SlugAscending),
+        ("-slug", Sort::SlugDescending),
+        ("-updatedAt", Sort::RecentlyUpdated),
+        ("updatedAt", Sort::LeastRecentlyUpdated),
+    ];
+
+    pub fn parse(text: &str) -> Option<Sort> {
+        Sort::VALUES
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, sort)| *sort)
+    }
 }
 
 impl ListQuery {
@@ -33,6 +70,7 @@ impl ListQuery {
             page_size: DEFAULT_PAGE_SIZE,
             search: None,
             tag: None,
+            sort: Sort::default(),
         };
         let mut size_name: Option<&str> = None;
         for (name, value) in pairs {
@@ -65,6 +103,15 @@ impl ListQuery {
                     let tag =
                         Tag::parse(value).map_err(|e| Invalid::new(name, format!("`tag` {e}")))?;
                     query.tag = Some(tag);
+                }
+                "sort" => {
+                    query.sort = Sort::parse(value).ok_or_else(|| {
+                        let names: Vec<&str> = Sort::VALUES.iter().map(|(n, _)| *n).collect();
+                        Invalid::new(
+                            name,
+                            format!("`sort` must be one of {} (got '{value}')", names.join(", ")),
+                        )
+                    })?;
                 }
                 _ => {}
             }
@@ -141,6 +188,22 @@ mod tests {
         assert_eq!(q.tag.unwrap().as_str(), "sale");
         let err = ListQuery::from_pairs([("tag", "a%")]).unwrap_err();
         assert_eq!(err.field, "tag");
+    }
+
+    #[test]
+    fn sort_takes_a_field_with_an_optional_minus() {
+        assert_eq!(ListQuery::from_pairs([]).unwrap().sort, Sort::NewestFirst);
+        assert_eq!(
+            ListQuery::from_pairs([("sort", "-clicks")]).unwrap().sort,
+            Sort::MostClicks
+        );
+        assert_eq!(
+            ListQuery::from_pairs([("sort", "slug")]).unwrap().sort,
+            Sort::SlugAscending
+        );
+        let err = ListQuery::from_pairs([("sort", "title")]).unwrap_err();
+        assert_eq!(err.field, "sort");
+        assert!(err.message.contains("-createdAt, createdAt"));
     }
 
     #[test]

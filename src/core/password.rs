@@ -55,10 +55,16 @@ impl PasswordHash {
     fn derive_with(password: &str, salt: &[u8], iterations: u32) -> PasswordHash {
         let hash =
             pbkdf2::pbkdf2_hmac_array::<Sha256, HASH_BYTES>(password.as_bytes(), salt, iterations);
+        Self::from_parts(iterations, salt, &hash)
+    }
+
+    /// The stored form of a hash derived elsewhere (members' passwords go
+    /// through WebCrypto, `shell::webcrypto`).
+    pub fn from_parts(iterations: u32, salt: &[u8], hash: &[u8]) -> PasswordHash {
         PasswordHash(format!(
             "{SCHEME}${iterations}${}${}",
             unpadded(&base64::encode(salt)),
-            unpadded(&base64::encode(&hash))
+            unpadded(&base64::encode(hash))
         ))
     }
 
@@ -74,6 +80,20 @@ impl PasswordHash {
     /// Whether `password` matches, compared in constant time. False for a
     /// hash that does not parse.
     pub fn verify(&self, password: &str) -> bool {
+        let Some(parts) = self.parts() else {
+            return false;
+        };
+        let actual = pbkdf2::pbkdf2_hmac_array::<Sha256, HASH_BYTES>(
+            password.as_bytes(),
+            &parts.salt,
+            parts.iterations,
+        );
+        parts.matches(&actual)
+    }
+
+    /// What a verify needs: `None` for a hash that does not parse, whose
+    /// verification must then fail.
+    pub fn parts(&self) -> Option<HashParts> {
         let mut parts = self.0.split('$');
         let (Some(SCHEME), Some(iterations), Some(salt), Some(expected), None) = (
             parts.next(),
@@ -82,21 +102,33 @@ impl PasswordHash {
             parts.next(),
             parts.next(),
         ) else {
-            return false;
+            return None;
         };
-        let Some(iterations) = iterations
+        let iterations = iterations
             .parse::<u32>()
             .ok()
-            .filter(|n| (1..=MAX_ITERATIONS).contains(n))
-        else {
-            return false;
-        };
-        let (Some(salt), Some(expected)) = (base64::decode(salt), base64::decode(expected)) else {
-            return false;
-        };
-        let actual =
-            pbkdf2::pbkdf2_hmac_array::<Sha256, HASH_BYTES>(password.as_bytes(), &salt, iterations);
-        constant_time_eq(&actual, &expected)
+            .filter(|n| (1..=MAX_ITERATIONS).contains(n))?;
+        Some(HashParts {
+            iterations,
+            salt: base64::decode(salt)?,
+            expected: base64::decode(expected)?,
+        })
+    }
+}
+
+/// A stored hash taken apart: derive with these iterations and salt, then
+/// compare with [`HashParts::matches`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashParts {
+    pub iterations: u32,
+    pub salt: Vec<u8>,
+    expected: Vec<u8>,
+}
+
+impl HashParts {
+    /// Whether a derived hash is the stored one, in constant time.
+    pub fn matches(&self, derived: &[u8]) -> bool {
+        constant_time_eq(derived, &self.expected)
     }
 }
 

@@ -11,9 +11,30 @@ pub const GENERATED_ENTROPY: usize = random::entropy_for(GENERATED_LEN);
 
 /// First path segments the worker itself serves, or may serve one day; a
 /// slug must not shadow them. Compared case-insensitively so `V1` can't
-/// pose as the API either.
+/// pose as the API either. The dashboard's pages (`assets`, `dashboard`,
+/// `docs`, `signin`, `signup`, …) are served as static assets before the
+/// worker runs: keep this list in step with `run_worker_first` in
+/// wrangler.toml.
 const RESERVED: &[&str] = &[
-    "_", "admin", "api", "assets", "docs", "favicon", "health", "robots", "static", "v1", "v2",
+    "_",
+    "admin",
+    "api",
+    "assets",
+    "dashboard",
+    "docs",
+    "favicon",
+    "health",
+    "index",
+    "login",
+    "logout",
+    "robots",
+    "settings",
+    "signin",
+    "signout",
+    "signup",
+    "static",
+    "v1",
+    "v2",
 ];
 
 /// A valid slug: `[A-Za-z0-9_-]{1,64}`, not starting with `link_` (that
@@ -110,6 +131,37 @@ mod tests {
             let err = Slug::parse(text).unwrap_err();
             assert!(err.contains(reason), "{text:?}: {err}");
         }
+    }
+
+    /// Every path the dashboard's static assets answer (wrangler.toml's
+    /// `run_worker_first` exclusions) is reserved, or a slug could be
+    /// created that never redirects.
+    #[test]
+    fn the_dashboards_paths_are_reserved() {
+        let config = include_str!("../../wrangler.toml");
+        let mut checked = 0;
+        for line in config.lines() {
+            let Some(path) = line.trim().strip_prefix("\"!/") else {
+                continue;
+            };
+            let segment: String = path
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if segment.is_empty() || path.starts_with(&format!("{segment}.")) {
+                continue; // `/` itself, and files such as favicon.svg (no dots in slugs)
+            }
+            checked += 1;
+            let err = Slug::parse(&segment).unwrap_err();
+            assert!(
+                err.contains("reserved"),
+                "/{segment} is not reserved: {err}"
+            );
+        }
+        assert!(
+            checked >= 4,
+            "found only {checked} dashboard paths in wrangler.toml"
+        );
     }
 
     #[test]

@@ -10,8 +10,27 @@ pub const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
 pub const CLICK_COUNTER: &str = "CLICK_COUNTER";
 /// Secret: keys the visitor fingerprints of unique-click counting.
 pub const CLICK_SECRET: &str = "CLICK_SECRET";
+/// Var: `"true"` lets anyone sign up for an account in the dashboard;
+/// anything else (or unset) allows only invited people.
+pub const SIGNUP_ENABLED: &str = "SIGNUP_ENABLED";
 /// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
+
+/// Whether self sign-up is on (`SIGNUP_ENABLED = "true"`).
+pub fn signup_enabled(env: &Env) -> bool {
+    env.var(SIGNUP_ENABLED)
+        .is_ok_and(|v| v.to_string().trim().eq_ignore_ascii_case("true"))
+}
+
+/// The key of the client-address hashes that count failed sign-ins:
+/// `CLICK_SECRET`, else `ADMIN_TOKEN`; `None` when neither is set (then
+/// only the per-account limit applies).
+pub fn client_tag_secret(env: &Env) -> Option<String> {
+    [CLICK_SECRET, ADMIN_TOKEN]
+        .into_iter()
+        .filter_map(|name| env.secret(name).ok().map(|s| s.to_string()))
+        .find(|s| !s.is_empty())
+}
 
 /// Where short URLs live: `https://smart.link` and its host `smart.link`.
 #[derive(Debug, Clone)]

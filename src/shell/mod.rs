@@ -2,8 +2,10 @@
 //! binding names and configuration ([`config`]), the runtime's clock and
 //! entropy ([`runtime`]), and the HTTP pieces both the API and the visitor
 //! side share ([`http`]): the method as sent, content negotiation, the JSON
-//! error body and HTML pages with their security headers.
+//! error body and HTML pages with their security headers; and members'
+//! password hashing through WebCrypto ([`webcrypto`]).
 
 pub mod config;
 pub mod http;
 pub mod runtime;
+pub mod webcrypto;

@@ -1,10 +1,13 @@
-//! The `accounts` table, and creating an account together with its first key.
+//! The `accounts` table, and creating an account together with its first
+//! key (the operator) or its first owner (self sign-up).
 
 use serde::Deserialize;
 use worker::{query, D1Database, D1PreparedStatement, Result};
 
-use super::keys;
 use super::limits::{overrides_from_text, overrides_to_text};
+use super::members::{self, NewMember};
+use super::sessions::{self, NewSession};
+use super::{is_unique_violation, keys};
 use crate::core::account::Account;
 use crate::core::plan::Plan;
 use crate::core::time::UnixMillis;
@@ -51,6 +54,26 @@ pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::New
     ])
     .await?;
     Ok(())
+}
+
+/// Creates an account with its first member, an owner, already signed in
+/// (self sign-up), in one transaction. False when the email is taken.
+pub async fn create_with_owner(
+    db: &D1Database,
+    account: &Account,
+    owner: &NewMember,
+    session: &NewSession,
+) -> Result<bool> {
+    let statements = vec![
+        insert_statement(db, account)?,
+        members::insert_statement(db, owner)?,
+        sessions::insert_statement(db, session)?,
+    ];
+    match db.batch(statements).await {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn get(db: &D1Database, id: &str) -> Result<Option<Account>> {

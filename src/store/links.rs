@@ -8,7 +8,7 @@ use worker::{query, D1Database, Result};
 use super::{written, written_within_quota, Written};
 use crate::core::destination::DestinationUrl;
 use crate::core::link::Link;
-use crate::core::listing::ListQuery;
+use crate::core::listing::{ListQuery, Sort};
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::slug::Slug;
@@ -255,7 +255,8 @@ pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(V
                     (SELECT link_id FROM link_tags WHERE account_id = ?1 AND tag = ?5))";
     let count_sql = format!("SELECT COUNT(*) AS total FROM links WHERE {filter}");
     let page_sql = format!(
-        "SELECT {COLUMNS} FROM links WHERE {filter} ORDER BY created_at DESC, rowid DESC LIMIT ?3 OFFSET ?4"
+        "SELECT {COLUMNS} FROM links WHERE {filter} ORDER BY {} LIMIT ?3 OFFSET ?4",
+        order_by(q.sort)
     );
     let offset = i64::try_from(q.offset()).unwrap_or(i64::MAX);
     let tag = q.tag.as_ref().map(Tag::as_str);
@@ -286,6 +287,38 @@ pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(V
         None => Vec::new(),
     };
     Ok((links, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The SQL order of a listing; `rowid` breaks ties, so pages never overlap.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::NewestFirst => "created_at DESC, rowid DESC",
+        Sort::OldestFirst => "created_at, rowid",
+        Sort::MostClicks => "clicks DESC, created_at DESC, rowid DESC",
+        Sort::FewestClicks => "clicks, created_at DESC, rowid DESC",
+        Sort::SlugAscending => "slug, rowid",
+        Sort::SlugDescending => "slug DESC, rowid DESC",
+        Sort::RecentlyUpdated => "updated_at DESC, rowid DESC",
+        Sort::LeastRecentlyUpdated => "updated_at, rowid",
+    }
+}
+
+/// The account's tags with how many links carry each, alphabetically.
+pub async fn tags(db: &D1Database, account_id: &str) -> Result<Vec<(String, u32)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        tag: String,
+        links: u32,
+    }
+    let rows = query!(
+        db,
+        "SELECT tag, COUNT(*) AS links FROM link_tags WHERE account_id = ?1 GROUP BY tag ORDER BY tag",
+        account_id
+    )?
+    .all()
+    .await?
+    .results::<Row>()?;
+    Ok(rows.into_iter().map(|r| (r.tag, r.links)).collect())
 }
 
 /// Writes the click total a link's ClickCounter pushes (any account's link:

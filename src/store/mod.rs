@@ -5,12 +5,16 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod auth_attempts;
 pub mod clicks;
+pub mod invitations;
 pub mod keys;
 pub mod kv;
 mod limits;
 pub mod links;
+pub mod members;
 pub mod rate_state;
+pub mod sessions;
 
 /// Whether a D1 error is a UNIQUE constraint violation (a taken slug).
 fn is_unique_violation(error: &worker::Error) -> bool {

@@ -74,14 +74,14 @@ test("an expired session sends the person back to sign in, with a message", asyn
   const me = email("expired");
   await signUp(page, me, PASSWORD);
   // Expire every session of this person in D1, as time would.
-  const db = app.worker.d1();
+  const db = await app.worker.d1();
   await db
     .prepare("UPDATE sessions SET expires_at = ?1 WHERE member_id = (SELECT id FROM members WHERE email = ?2)")
     .bind(Date.now() - 1000, me)
     .run();
 
   // The page still shows links until it next asks the API; that request is refused.
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByRole("heading", { name: "Sign in to SmartLinks" }).waitFor();
   await page.getByRole("alert").filter({ hasText: "Your session has ended" }).waitFor();
   await capture(page, "signin-session-ended");

@@ -14,7 +14,7 @@ after(() => app?.close());
 test("create an API key, use it with fetch, then revoke it", async () => {
   const page = await app.page();
   await signUp(page, email("keys"), PASSWORD);
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
   await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
   await page.getByText("is on the free plan").waitFor();
   await capture(page, "settings");
@@ -24,7 +24,7 @@ test("create an API key, use it with fetch, then revoke it", async () => {
   const secret = await page.locator("#new-key-secret").innerText();
   assert.match(secret, /^sl_live_[0-9A-Za-z]{32}$/);
   await capture(page, "settings-new-key");
-  await page.getByRole("button", { name: "Copy the new API key" }).click();
+  await page.getByRole("button", { name: "Copy key", exact: true }).click();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
 
   // The key works from outside the browser, as curl would use it.
@@ -65,13 +65,13 @@ test("an owner invites a member, who joins and cannot manage keys or members", a
   await capture(member, "signup-invitation");
   await member.getByLabel("Password").fill(PASSWORD);
   await member.getByRole("button", { name: "Join" }).click();
-  await member.getByRole("heading", { name: "Links", level: 1 }).waitFor();
+  await member.getByRole("heading", { name: "Links", exact: true, level: 1 }).waitFor();
   await member.goto("/dashboard/settings");
   await member.getByText("Only the account's owners manage API keys.").waitFor();
   await capture(member, "settings-member");
 
   await owner.reload();
-  await owner.getByRole("cell", { name: invitee }).waitFor();
+  await owner.getByRole("cell", { name: invitee, exact: true }).waitFor();
   await owner.context().close();
   await member.context().close();
 });

@@ -12,6 +12,9 @@ import { startWorker } from "../support/worker.mjs";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = new URL("./screenshots/", import.meta.url).pathname;
 export const WIDTHS = { desktop: 1280, phone: 375 };
+/** Chromium's own headless user agent says HeadlessChrome, which analytics
+ * rightly counts as a bot; the people these tests play are not. */
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0.0.0 Safari/537.36";
 
 /**
  * A worker on 127.0.0.1 and a headless Chromium. `bindings` override
@@ -38,6 +41,7 @@ export async function startApp({ bindings = {} } = {}) {
         baseURL: origin,
         viewport: { width, height: width < 600 ? 800 : 900 },
         acceptDownloads: true,
+        userAgent: USER_AGENT,
         permissions: ["clipboard-read", "clipboard-write"],
       });
       const page = await context.newPage();
@@ -65,7 +69,7 @@ export async function signUp(page, email, password, accountName) {
   await page.getByLabel("Password").fill(password);
   if (accountName) await page.getByLabel("Account name (optional)").fill(accountName);
   await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByRole("heading", { name: "Links", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Links", exact: true, level: 1 }).waitFor();
 }
 
 /** Signs in through the form at /signin; resolves once the links page shows. */
@@ -74,7 +78,7 @@ export async function signIn(page, email, password) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Links", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Links", exact: true, level: 1 }).waitFor();
 }
 
 /** A unique address per call, so tests in one worker never collide. */

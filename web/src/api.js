@@ -5,7 +5,8 @@
 /** An API error: the body's `{"error":{"code","message","field"}}`. */
 export class ApiError extends Error {
   constructor(status, code, message, field, retryAfter) {
-    super(message);
+    // The API's messages start in lower case ("email or password is wrong"); shown alone, they read as sentences.
+    super(message.replace(/^[a-z]/, (c) => c.toUpperCase()));
     this.status = status;
     this.code = code;
     this.field = field;

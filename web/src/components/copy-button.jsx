@@ -19,11 +19,15 @@ export async function copyText(text) {
   }
 }
 
-/** `label` names what is copied, for screen readers ("Copy short URL"). */
-export function CopyButton({ text, label = "Copy", children = "Copy", class: cls = "secondary small" }) {
+/**
+ * `label`, when given, names what is copied for screen readers; it must
+ * start with the visible text ("Copy https://…" for a "Copy" button).
+ */
+export function CopyButton({ text, label, children = "Copy", class: cls = "secondary small" }) {
   const onClick = async () => {
     const ok = await copyText(text);
-    toast(ok ? `Copied ${text}` : "Could not copy; select the text and copy it yourself.", ok ? "info" : "error");
+    // The toast never repeats what was copied: it may be a secret.
+    toast(ok ? "Copied to the clipboard." : "Could not copy; select the text and copy it yourself.", ok ? "info" : "error");
   };
   return (
     <button type="button" class={cls} onClick={onClick} aria-label={label}>

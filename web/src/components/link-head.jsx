@@ -34,7 +34,7 @@ export function LinkHead({ link, current, title }) {
         <a href={link.shortUrl} target="_blank" rel="noopener noreferrer">
           {link.shortUrl}
         </a>
-        <CopyButton text={link.shortUrl} label={`Copy ${link.shortUrl}`} children="Copy short URL" />
+        <CopyButton text={link.shortUrl} children="Copy short URL" />
       </div>
       <nav aria-label="This link" class="tabs">
         {tabs.map(([key, href, label]) => (

@@ -8,11 +8,18 @@ import { formatNumber } from "../lib/format.js";
 
 const utc = (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC");
 const label = (seconds, hourly) => new Date(seconds * 1000).toISOString().slice(0, hourly ? 16 : 10).replace("T", " ");
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** Axis labels in UTC: "14:00" for hours, "Nov 21" for days. */
+function tick(seconds, hourly) {
+  const d = new Date(seconds * 1000);
+  return hourly ? `${String(d.getUTCHours()).padStart(2, "0")}:00` : `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
+}
 
 /** `series`: [{label, color, points: [[unixSeconds, value], …]}], one shared x axis. */
 export function TimeChart({ series, hourly, labelledBy }) {
   const box = useRef(null);
   const xs = series[0]?.points.map(([x]) => x) ?? [];
+  const step = hourly ? 3600 : 86400;
 
   useEffect(() => {
     const el = box.current;
@@ -25,9 +32,18 @@ export function TimeChart({ series, hourly, labelledBy }) {
         tzDate: utc,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
+        scales: {
+          // Half a bucket of room on each side, so the first and last bars show whole.
+          x: { time: true, range: (u, min, max) => [min - step / 2, max + step / 2] },
+          y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
+        },
         axes: [
-          { stroke: "#374151", grid: { stroke: "#e5e7eb" } },
+          {
+            stroke: "#374151",
+            grid: { stroke: "#e5e7eb" },
+            space: hourly ? 50 : 60,
+            values: (u, ticks) => ticks.map((t) => tick(t, hourly)),
+          },
           { stroke: "#374151", grid: { stroke: "#e5e7eb" }, values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) ? formatNumber(t) : "")) },
         ],
         series: [
@@ -51,14 +67,14 @@ export function TimeChart({ series, hourly, labelledBy }) {
       resize.disconnect();
       plot.destroy();
     };
-  }, [JSON.stringify(series), hourly]);
+  }, [JSON.stringify(series), hourly, step]);
 
   const total = series[0]?.points.reduce((sum, [, y]) => sum + y, 0) ?? 0;
   const peak = series[0]?.points.reduce((best, p) => (p[1] > best[1] ? p : best), [0, -1]);
   const summary =
     xs.length === 0
       ? "No data"
-      : `${formatNumber(total)} clicks from ${label(xs[0], hourly)} to ${label(xs[xs.length - 1], hourly)} UTC` +
+      : `${formatNumber(total)} click${total === 1 ? "" : "s"} from ${label(xs[0], hourly)} to ${label(xs[xs.length - 1], hourly)} UTC` +
         (peak && peak[1] > 0 ? `; most in ${label(peak[0], hourly)}: ${formatNumber(peak[1])}` : "");
 
   return (

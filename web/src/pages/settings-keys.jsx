@@ -187,7 +187,7 @@ function NewSecret({ created, onDone }) {
       <p>Copy it now: it is shown only this once, and SmartLinks keeps only a hash of it.</p>
       <div class="secret-row">
         <code id="new-key-secret">{created.key}</code>
-        <CopyButton text={created.key} label="Copy the new API key" children="Copy key" class="small" />
+        <CopyButton text={created.key} children="Copy key" class="small" />
       </div>
       <button type="button" class="secondary small" onClick={onDone}>
         I have saved it

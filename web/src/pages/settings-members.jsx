@@ -121,7 +121,7 @@ export function Members({ owner, me }) {
               <p>Send them this link; it is shown only once and works until {formatDate(invited.expiresAt)}.</p>
               <div class="secret-row">
                 <code>{invited.url}</code>
-                <CopyButton text={invited.url} label="Copy the invitation link" children="Copy link" class="small" />
+                <CopyButton text={invited.url} children="Copy link" class="small" />
               </div>
               <button type="button" class="secondary small" onClick={() => setInvited(null)}>
                 Done
