@@ -208,11 +208,11 @@ class Links:
     def qr_code(self, id_or_slug: str, **options: Any) -> QrImage:
         """The link's QR code image. Options: size, format (``svg``/``png``), margin,
         error_correction, dots_color, background_color, logo."""
-        return self._send(ops.link_qr(id_or_slug, options, data_url=False))
+        return self._send(ops.link_qr_image(id_or_slug, options))
 
     def qr_code_data_url(self, id_or_slug: str, **options: Any) -> QrDataUrl:
         """The link's QR code as a ``data:`` URL; the options of qr_code."""
-        return self._send(ops.link_qr(id_or_slug, options, data_url=True))
+        return self._send(ops.link_qr_data_url(id_or_slug, options))
 
 
 class AsyncLinks:
@@ -293,10 +293,10 @@ class AsyncLinks:
         return await self._send(ops.link_analytics(id_or_slug, period, from_, to))
 
     async def qr_code(self, id_or_slug: str, **options: Any) -> QrImage:
-        return await self._send(ops.link_qr(id_or_slug, options, data_url=False))
+        return await self._send(ops.link_qr_image(id_or_slug, options))
 
     async def qr_code_data_url(self, id_or_slug: str, **options: Any) -> QrDataUrl:
-        return await self._send(ops.link_qr(id_or_slug, options, data_url=True))
+        return await self._send(ops.link_qr_data_url(id_or_slug, options))
 
 
 class QrCodes:
@@ -307,11 +307,11 @@ class QrCodes:
         """A QR code image for one of link_id, short_code or url. Options: size,
         format (``svg``/``png``), margin, error_correction, dots_color,
         background_color, logo."""
-        return self._send(ops.create_qr(options, data_url=False))
+        return self._send(ops.create_qr_image(options))
 
     def create_data_url(self, **options: Any) -> QrDataUrl:
         """The same, as a ``data:`` URL."""
-        return self._send(ops.create_qr(options, data_url=True))
+        return self._send(ops.create_qr_data_url(options))
 
 
 class AsyncQrCodes:
@@ -319,10 +319,10 @@ class AsyncQrCodes:
         self._send = transport.send
 
     async def create(self, **options: Any) -> QrImage:
-        return await self._send(ops.create_qr(options, data_url=False))
+        return await self._send(ops.create_qr_image(options))
 
     async def create_data_url(self, **options: Any) -> QrDataUrl:
-        return await self._send(ops.create_qr(options, data_url=True))
+        return await self._send(ops.create_qr_data_url(options))
 
 
 class ApiKeys:

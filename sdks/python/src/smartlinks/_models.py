@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, TypeVar
 
 __all__ = [
     "Link",
@@ -333,7 +333,7 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def _extra(raw: _Raw, known: set) -> Dict[str, Any]:
+def _extra(raw: _Raw, known: Set[str]) -> Dict[str, Any]:
     out: Dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:

@@ -111,25 +111,30 @@ def link_analytics(
     return Operation("GET", _link_path(id_or_slug) + "/analytics", _json(Analytics.from_api), query=query)
 
 
-def link_qr(id_or_slug: str, options: Mapping[str, Any], data_url: bool) -> Operation[Any]:
-    query = _qr_fields(options)
-    path = _link_path(id_or_slug) + "/qr"
-    if data_url:
-        return Operation("GET", path, _json(QrDataUrl.from_api), query=query)
-    return Operation("GET", path, _image, query=query, accept=_IMAGE_TYPES)
+def link_qr_image(id_or_slug: str, options: Mapping[str, Any]) -> Operation[QrImage]:
+    return Operation("GET", _link_path(id_or_slug) + "/qr", _image, query=_qr_fields(options), accept=_IMAGE_TYPES)
 
 
-def create_qr(options: Mapping[str, Any], data_url: bool) -> Operation[Any]:
+def link_qr_data_url(id_or_slug: str, options: Mapping[str, Any]) -> Operation[QrDataUrl]:
+    return Operation("GET", _link_path(id_or_slug) + "/qr", _json(QrDataUrl.from_api), query=_qr_fields(options))
+
+
+# Rendering creates nothing, so repeating it is harmless: both are idempotent.
+def create_qr_image(options: Mapping[str, Any]) -> Operation[QrImage]:
+    return Operation("POST", "/v1/qr-codes", _image, body=_qr_body(options), accept=_IMAGE_TYPES, idempotent=True)
+
+
+def create_qr_data_url(options: Mapping[str, Any]) -> Operation[QrDataUrl]:
+    return Operation("POST", "/v1/qr-codes", _json(QrDataUrl.from_api), body=_qr_body(options), idempotent=True)
+
+
+def _qr_body(options: Mapping[str, Any]) -> Dict[str, Any]:
     fields = _qr_fields(options)
     targets = [name for name in ("linkId", "shortCode", "url") if name in fields]
     if len(targets) != 1:
         raise ValueError("give exactly one of link_id, short_code or url")
     style = {name: fields.pop(name) for name in _QR_STYLE if name in fields}
-    body = {**fields, **({"style": style} if style else {})}
-    # Rendering creates nothing, so repeating it is harmless.
-    if data_url:
-        return Operation("POST", "/v1/qr-codes", _json(QrDataUrl.from_api), body=body, idempotent=True)
-    return Operation("POST", "/v1/qr-codes", _image, body=body, accept=_IMAGE_TYPES, idempotent=True)
+    return {**fields, **({"style": style} if style else {})}
 
 
 def create_api_key(name: Optional[str], scopes: Optional[List[str]]) -> Operation[ApiKeyCreated]:

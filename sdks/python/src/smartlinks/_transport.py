@@ -96,7 +96,7 @@ class Config:
 
 def backoff(attempt: int) -> float:
     """0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to a quarter at random."""
-    return min(_INITIAL_BACKOFF * 2**attempt, _MAX_BACKOFF) * (1 - random.random() * 0.25)
+    return min(_INITIAL_BACKOFF * 2.0**attempt, _MAX_BACKOFF) * (1 - random.random() * 0.25)
 
 
 def retry_after(headers: Mapping[str, str]) -> Optional[float]:

@@ -728,7 +728,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, unknown>;
+                    "application/json": {
+                        openapi: string;
+                        paths: Record<string, unknown>;
+                    };
                 };
             };
         };

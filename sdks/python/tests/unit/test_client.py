@@ -17,7 +17,8 @@ from fake_server import FakeServer, api_error, json_reply, link_pages, raw_link,
 import smartlinks
 from smartlinks import SmartLinks
 
-ROOT = Path(__file__).resolve().parents[3]
+SDK = Path(__file__).resolve().parents[2]
+ROOT = SDK.parents[1]
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def client(server: FakeServer) -> SmartLinks:
 
 
 def test_version_and_user_agent_match_pyproject() -> None:
-    pyproject = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    pyproject = (SDK / "pyproject.toml").read_text()
     assert re.search(r'^name = "smartlinks-sdk"$', pyproject, re.M)
     assert f'version = "{smartlinks.__version__}"' in pyproject
     assert smartlinks.USER_AGENT == f"smartlinks-python/{smartlinks.__version__}"
