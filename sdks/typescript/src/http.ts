@@ -134,7 +134,9 @@ export class Transport {
     const headers: Record<string, string> = {
       Accept: request.accept ?? "application/json",
       Authorization: `Bearer ${this.#apiKey}`,
-      "User-Agent": USER_AGENT,
+      // A browser names itself, and a cross-origin User-Agent header would
+      // need the server's CORS preflight to allow it.
+      ...(inBrowser() ? {} : { "User-Agent": USER_AGENT }),
       ...this.#headers,
       ...options.headers,
     };
@@ -205,6 +207,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** Browsers' user agents start with "Mozilla/"; Node, Deno, Bun and Workers name themselves. */
+function inBrowser(): boolean {
+  const userAgent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
+  return typeof userAgent === "string" && userAgent.startsWith("Mozilla/");
 }
 
 /** An environment variable where there is one (Node, Deno with permission, Bun); never throws. */

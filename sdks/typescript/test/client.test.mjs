@@ -76,6 +76,22 @@ describe("configuration", () => {
     assert.equal(request.headers.accept, "application/json");
     assert.deepEqual(request.body, { url: "https://example.com/", shortCode: "s1", title: "T" });
   });
+
+  test("in a browser the client leaves the User-Agent to the browser", async () => {
+    server.reply(json(200, rawLink(1)));
+    const original = Object.getOwnPropertyDescriptor(globalThis, "navigator");
+    Object.defineProperty(globalThis, "navigator", {
+      value: { userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0" },
+      configurable: true,
+    });
+    try {
+      await client.links.get("s1");
+    } finally {
+      if (original) Object.defineProperty(globalThis, "navigator", original);
+      else delete globalThis.navigator;
+    }
+    assert.notEqual(server.requests[0].headers["user-agent"], USER_AGENT);
+  });
 });
 
 describe("models", () => {
