@@ -5,7 +5,7 @@ _operations) and hands it to its transport."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Generic, List, Mapping, Optional, TypeVar
 
 import httpx
 
@@ -18,14 +18,14 @@ from ._transport import AsyncTransport, Config, SyncTransport
 __all__ = ["SmartLinks", "AsyncSmartLinks"]
 
 
-class SmartLinks:
-    """The SmartLinks API client.
+TransportT = TypeVar("TransportT", SyncTransport, AsyncTransport)
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
-    Arguments left out come from ``SMARTLINKS_API_KEY`` and ``SMARTLINKS_BASE_URL``.
-    ``timeout`` is seconds per attempt (default 30); ``max_retries`` (default 2)
-    bounds retries; a ``Retry-After`` longer than ``max_retry_delay`` seconds
-    (default 60) is raised instead of waited for.
-    """
+
+class _Client(Generic[TransportT, HttpT]):
+    """What both clients share: configuration, and copies with other options."""
+
+    _transport: TransportT
 
     def __init__(
         self,
@@ -36,10 +36,52 @@ class SmartLinks:
         max_retries: Optional[int] = None,
         max_retry_delay: Optional[float] = None,
         headers: Optional[Mapping[str, str]] = None,
-        http_client: Optional[httpx.Client] = None,
+        http_client: Optional[HttpT] = None,
     ) -> None:
         config = Config.resolve(api_key, base_url, timeout, max_retries, max_retry_delay, headers)
-        self._init(SyncTransport(config, http_client))
+        self._init(self._new_transport(config, http_client))
+
+    def _new_transport(self, config: Config, http: Optional[HttpT]) -> TransportT:
+        raise NotImplementedError
+
+    def _init(self, transport: TransportT) -> None:
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.config.base_url
+
+    def with_options(
+        self: ClientT,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        max_retry_delay: Optional[float] = None,
+    ) -> ClientT:
+        """A client sharing this one's connections, with other timeout or retry settings."""
+        config = self._transport.config.with_options(
+            timeout=timeout, max_retries=max_retries, max_retry_delay=max_retry_delay
+        )
+        copy = object.__new__(type(self))
+        copy._init(copy._new_transport(config, self._transport.http))
+        return copy
+
+
+ClientT = TypeVar("ClientT", bound="_Client[Any, Any]")
+
+
+class SmartLinks(_Client[SyncTransport, httpx.Client]):
+    """The SmartLinks API client.
+
+    Arguments left out come from ``SMARTLINKS_API_KEY`` and ``SMARTLINKS_BASE_URL``.
+    ``timeout`` is seconds per attempt (default 30); ``max_retries`` (default 2)
+    bounds retries; a ``Retry-After`` longer than ``max_retry_delay`` seconds
+    (default 60) is raised instead of waited for. ``http_client``: an
+    ``httpx.Client`` of your own (proxies, TLS).
+    """
+
+    def _new_transport(self, config: Config, http: Optional[httpx.Client]) -> SyncTransport:
+        return SyncTransport(config, http)
 
     def _init(self, transport: SyncTransport) -> None:
         self._transport = transport
@@ -47,21 +89,6 @@ class SmartLinks:
         self.qr_codes = QrCodes(transport)
         self.api_keys = ApiKeys(transport)
         self.account = AccountResource(transport)
-
-    @property
-    def base_url(self) -> str:
-        return self._transport.config.base_url
-
-    def with_options(
-        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, max_retry_delay: Optional[float] = None
-    ) -> "SmartLinks":
-        """A client sharing this one's connections, with other timeout or retry settings."""
-        config = self._transport.config.with_options(
-            timeout=timeout, max_retries=max_retries, max_retry_delay=max_retry_delay
-        )
-        copy = object.__new__(SmartLinks)
-        copy._init(SyncTransport(config, self._transport.http))
-        return copy
 
     def close(self) -> None:
         self._transport.http.close()
@@ -73,22 +100,12 @@ class SmartLinks:
         self.close()
 
 
-class AsyncSmartLinks:
-    """The SmartLinks API client for asyncio; see SmartLinks for the arguments."""
+class AsyncSmartLinks(_Client[AsyncTransport, httpx.AsyncClient]):
+    """The SmartLinks API client for asyncio; the arguments of SmartLinks, with
+    an ``httpx.AsyncClient`` as ``http_client``."""
 
-    def __init__(
-        self,
-        api_key: Optional[str] = None,
-        *,
-        base_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        max_retry_delay: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        http_client: Optional[httpx.AsyncClient] = None,
-    ) -> None:
-        config = Config.resolve(api_key, base_url, timeout, max_retries, max_retry_delay, headers)
-        self._init(AsyncTransport(config, http_client))
+    def _new_transport(self, config: Config, http: Optional[httpx.AsyncClient]) -> AsyncTransport:
+        return AsyncTransport(config, http)
 
     def _init(self, transport: AsyncTransport) -> None:
         self._transport = transport
@@ -96,21 +113,6 @@ class AsyncSmartLinks:
         self.qr_codes = AsyncQrCodes(transport)
         self.api_keys = AsyncApiKeys(transport)
         self.account = AsyncAccountResource(transport)
-
-    @property
-    def base_url(self) -> str:
-        return self._transport.config.base_url
-
-    def with_options(
-        self, *, timeout: Optional[float] = None, max_retries: Optional[int] = None, max_retry_delay: Optional[float] = None
-    ) -> "AsyncSmartLinks":
-        """A client sharing this one's connections, with other timeout or retry settings."""
-        config = self._transport.config.with_options(
-            timeout=timeout, max_retries=max_retries, max_retry_delay=max_retry_delay
-        )
-        copy = object.__new__(AsyncSmartLinks)
-        copy._init(AsyncTransport(config, self._transport.http))
-        return copy
 
     async def aclose(self) -> None:
         await self._transport.http.aclose()
