@@ -1,11 +1,11 @@
-// The JavaScript half of logo fetching (src/logo_fetch.js), run in Node against a
+// The JavaScript half of logo fetching (src/api/qr/logo_fetch.js), run in Node against a
 // local HTTP server: redirects are reported, not followed; bodies are capped; slow
 // servers time out. (The worker refuses http:// and loopback logos before this runs,
 // so these cases can only be reached here.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { logoHop } from "../src/logo_fetch.js";
+import { logoHop } from "../src/api/qr/logo_fetch.js";
 
 let server, base;
 before(async () => {

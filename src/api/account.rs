@@ -39,10 +39,15 @@ pub async fn get(call: &Call<'_>) -> Result<Response, ApiError> {
             Value::Object(windows)
         });
     let mut body = views::account(&account);
-    body["usage"] = json!({
-        "links": views::quota(usage.links, limits.max_links),
-        "apiKeys": views::quota(usage.keys, limits.max_api_keys),
-        "requests": requests,
-    });
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert(
+            "usage".into(),
+            json!({
+                "links": views::quota(usage.links, limits.max_links),
+                "apiKeys": views::quota(usage.keys, limits.max_api_keys),
+                "requests": requests,
+            }),
+        );
+    }
     respond::json(200, &body)
 }

@@ -5,28 +5,28 @@ use worker::{Env, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views};
-use crate::clock;
-use crate::config;
 use crate::core::account::{Account, AccountPatch, NewAccount};
 use crate::core::apikey::{self, Scopes, SECRET_ENTROPY};
 use crate::core::random::{self, ID_ENTROPY};
+use crate::shell::config;
+use crate::shell::runtime;
 use crate::store::{accounts, keys};
 
 /// POST /v1/admin/accounts: creates an account and its first API key,
 /// whose secret appears in this response and never again.
 pub async fn create_account(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
     let new = NewAccount::from_body(body::json(req).await?)?;
-    let now = clock::now();
+    let now = runtime::now();
     let account = Account {
-        id: random::id("acct_", &clock::entropy::<ID_ENTROPY>()?),
+        id: random::id("acct_", &runtime::entropy::<ID_ENTROPY>()?),
         name: new.name,
         plan: new.plan,
         overrides: new.overrides,
         created_at: now,
     };
-    let secret = apikey::new_secret(&clock::entropy::<SECRET_ENTROPY>()?);
+    let secret = apikey::new_secret(&runtime::entropy::<SECRET_ENTROPY>()?);
     let key = keys::NewKey {
-        id: random::id("key_", &clock::entropy::<ID_ENTROPY>()?),
+        id: random::id("key_", &runtime::entropy::<ID_ENTROPY>()?),
         account_id: account.id.clone(),
         name: new.key_name,
         scopes: Scopes::all(),

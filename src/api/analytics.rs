@@ -7,12 +7,12 @@ use worker::{console_error, Request, Response};
 
 use super::error::ApiError;
 use super::{respond, Call};
-use crate::clock;
 use crate::core::analytics::report::{build_report, ReportInput};
 use crate::core::analytics::SketchRange;
 use crate::core::period::{parse_period, PeriodQuery};
 use crate::core::validation::Invalid;
 use crate::objects::protocol;
+use crate::shell::runtime;
 use crate::store::links;
 
 /// GET /v1/links/{idOrSlug}/analytics and GET /v1/analytics/{idOrSlug}
@@ -35,7 +35,7 @@ pub async fn report(
         from: param("from"),
         to: param("to"),
     };
-    let now = clock::now();
+    let now = runtime::now();
     let period = parse_period(query, now).map_err(|e| Invalid::new(e.field(), e.to_string()))?;
     let link = links::find(&call.db()?, &call.caller.account_id, id_or_slug)
         .await?

@@ -3,11 +3,11 @@
 use worker::{console_error, Context, Env, Request};
 
 use super::error::ApiError;
-use crate::clock;
-use crate::config;
 use crate::core::apikey::{self, Scopes};
 use crate::core::plan::{Limits, Plan};
 use crate::core::time::UnixMillis;
+use crate::shell::config;
+use crate::shell::runtime;
 use crate::store::keys;
 
 /// Longer `Authorization` headers are rejected before any parsing.
@@ -61,7 +61,7 @@ pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, 
     let key = keys::active_by_hash(&db, &apikey::hash_secret(&token))
         .await?
         .ok_or_else(unauthorized)?;
-    let now = clock::now();
+    let now = runtime::now();
     if key
         .last_used_at
         .is_none_or(|t| now.0 - t.0 >= TOUCH_INTERVAL_MILLIS)

@@ -1,11 +1,11 @@
 //! `ApiError`: every way an API request can fail, mapped to the status and
 //! the JSON body of DESIGN.md §4.4: `{"error":{"code","message"}}`.
 
-use serde_json::json;
 use worker::{console_error, Response};
 
 use crate::core::plan::Plan;
 use crate::core::validation::Invalid;
+use crate::shell::http;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -103,11 +103,11 @@ impl ApiError {
     /// # Errors
     /// Only if the runtime cannot build a response at all.
     pub fn into_response(self) -> worker::Result<Response> {
-        let mut error = json!({ "code": self.code(), "message": self.message() });
-        if let ApiError::Validation(invalid) = &self {
-            error["field"] = invalid.field.clone().into();
-        }
-        let response = Response::from_json(&json!({ "error": error }))?.with_status(self.status());
+        let field = match &self {
+            ApiError::Validation(invalid) => Some(invalid.field.as_str()),
+            _ => None,
+        };
+        let response = http::json_error(self.status(), self.code(), &self.message(), field)?;
         match self {
             ApiError::MethodNotAllowed { allow } => response.headers().set("Allow", &allow)?,
             ApiError::Unavailable => response.headers().set("Retry-After", "5")?,

@@ -6,9 +6,9 @@ use worker::{Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
-use crate::clock;
 use crate::core::apikey::{self, KeyRequest, DEFAULT_KEY_NAME, SECRET_ENTROPY};
 use crate::core::random::{self, ID_ENTROPY};
+use crate::shell::runtime;
 use crate::store::keys::{self, NewKey, Revoked};
 
 /// GET /v1/api-keys: every key of the account, revoked ones included,
@@ -35,15 +35,15 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
             scope.as_str()
         )));
     }
-    let secret = apikey::new_secret(&clock::entropy::<SECRET_ENTROPY>()?);
+    let secret = apikey::new_secret(&runtime::entropy::<SECRET_ENTROPY>()?);
     let key = NewKey {
-        id: random::id("key_", &clock::entropy::<ID_ENTROPY>()?),
+        id: random::id("key_", &runtime::entropy::<ID_ENTROPY>()?),
         account_id: call.caller.account_id.clone(),
         name: request.name.unwrap_or_else(|| DEFAULT_KEY_NAME.to_owned()),
         scopes,
         prefix: apikey::display_prefix(&secret),
         secret_hash: apikey::hash_secret(&secret),
-        created_at: clock::now(),
+        created_at: runtime::now(),
     };
     let max = call.caller.limits.max_api_keys;
     if !keys::insert_within(&call.db()?, &key, max).await? {
@@ -73,7 +73,7 @@ pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
 /// nobody locks themselves out; another account's key is 404.
 pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let db = call.db()?;
-    match keys::revoke(&db, &call.caller.account_id, id, clock::now()).await? {
+    match keys::revoke(&db, &call.caller.account_id, id, runtime::now()).await? {
         Revoked::Done => {}
         Revoked::NotFound => return Err(ApiError::not_found("API key")),
         Revoked::LastActive => {

@@ -5,8 +5,6 @@ use worker::{console_error, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
-use crate::clock;
-use crate::config;
 use crate::core::link::{Link, LinkPatch, NewLink};
 use crate::core::listing::ListQuery;
 use crate::core::options::Options;
@@ -15,6 +13,8 @@ use crate::core::random::{self, ID_ENTROPY};
 use crate::core::redirect::RedirectRecord;
 use crate::core::slug::{Slug, GENERATED_ENTROPY};
 use crate::objects::protocol;
+use crate::shell::config;
+use crate::shell::runtime;
 use crate::store::{kv, links, Written};
 
 /// Generated slugs collide with probability ~n/3.5e12; a handful of tries
@@ -25,11 +25,11 @@ const GENERATE_ATTEMPTS: usize = 5;
 pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiError> {
     let new = NewLink::from_body(body::json(req).await?, call.base.host())?;
     let db = call.db()?;
-    let now = clock::now();
+    let now = runtime::now();
     let mut options = Options::default();
     new.options.apply(&mut options, &salt()?);
     let mut link = Link {
-        id: random::id("link_", &clock::entropy::<ID_ENTROPY>()?),
+        id: random::id("link_", &runtime::entropy::<ID_ENTROPY>()?),
         account_id: call.caller.account_id.clone(),
         slug: match &new.slug {
             Some(slug) => slug.clone(),
@@ -117,7 +117,7 @@ pub async fn update(
     } else {
         [0; SALT_BYTES]
     };
-    let after = patch.apply(before.clone(), clock::now(), &salt);
+    let after = patch.apply(before.clone(), runtime::now(), &salt);
     if links::update(&call.db()?, &after).await? == Written::Conflict {
         return Err(slug_taken(&after.slug));
     }
@@ -157,12 +157,12 @@ async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
 
 /// A fresh salt for a password hash.
 fn salt() -> Result<[u8; SALT_BYTES], ApiError> {
-    Ok(clock::entropy::<SALT_BYTES>()?)
+    Ok(runtime::entropy::<SALT_BYTES>()?)
 }
 
 fn generated_slug() -> Result<Slug, ApiError> {
     for _ in 0..GENERATE_ATTEMPTS {
-        if let Some(slug) = Slug::generate(&clock::entropy::<GENERATED_ENTROPY>()?) {
+        if let Some(slug) = Slug::generate(&runtime::entropy::<GENERATED_ENTROPY>()?) {
             return Ok(slug);
         }
     }

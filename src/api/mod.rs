@@ -19,9 +19,9 @@ mod views;
 use serde_json::json;
 use worker::{Context, D1Database, Env, KvStore, Method, Request, Response};
 
-use crate::config::{self, ShortBase};
 use crate::core::apikey::Scope;
 use crate::core::ratelimit::Decision;
+use crate::shell::config::{self, ShortBase};
 use auth::Caller;
 use error::ApiError;
 use routes::{Endpoint, Keyed, Lookup, Operator, Public};
@@ -75,7 +75,7 @@ async fn route(
     limit: &mut Option<Decision>,
 ) -> Result<Response, ApiError> {
     let path = req.path();
-    let Some(method) = crate::method::of(req) else {
+    let Some(method) = crate::shell::http::method(req) else {
         return Err(match routes::allowed(&path) {
             Some(allow) => ApiError::MethodNotAllowed { allow },
             None => ApiError::not_found("route"),

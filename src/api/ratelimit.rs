@@ -10,9 +10,9 @@ use worker::{console_error, Env, Response};
 
 use super::auth::Caller;
 use super::error::ApiError;
-use crate::clock;
 use crate::core::ratelimit::Decision;
 use crate::objects::protocol::{self, Ask};
+use crate::shell::runtime;
 
 /// The headers a browser script may read on a cross-origin response:
 /// the rate-limit ones, and where a created resource lives.
@@ -53,7 +53,7 @@ pub async fn peek(env: &Env, caller: &Caller) -> Option<Decision> {
 fn ask(caller: &Caller) -> Option<Ask> {
     let limits = caller.limits;
     (limits.per_minute.is_some() || limits.per_hour.is_some()).then(|| Ask {
-        now: clock::now(),
+        now: runtime::now(),
         limits,
     })
 }

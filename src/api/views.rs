@@ -3,7 +3,6 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::config::ShortBase;
 use crate::core::account::Account;
 use crate::core::destination::DestinationUrl;
 use crate::core::link::Link;
@@ -11,6 +10,7 @@ use crate::core::options::{Options, Tag};
 use crate::core::plan::Limits;
 use crate::core::ratelimit::WindowStatus;
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
+use crate::shell::config::ShortBase;
 use crate::store::keys::{NewKey, StoredKey};
 
 pub fn link(link: &Link, base: &ShortBase) -> Value {

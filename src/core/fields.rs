@@ -99,7 +99,7 @@ impl Fields {
             .collect::<Vec<_>>()
             .join(", ");
         Err(Invalid::new(
-            unknown[0].as_str(),
+            unknown.first().map_or("", |k| k.as_str()),
             format!(
                 "unknown field{} {list}; accepted fields are {}",
                 if unknown.len() > 1 { "s" } else { "" },

@@ -32,6 +32,12 @@ const MAX_ITERATIONS: u32 = 1_000_000;
 /// Wrong passwords allowed per link per window (per Cloudflare location,
 /// where the counter lives) before the form refuses to check more.
 pub const MAX_FAILURES: u32 = 10;
+
+/// The password form's double-submit cookie: a random token, echoed by the
+/// form in a hidden field.
+pub const CSRF_COOKIE: &str = "__Host-sl_form";
+/// Characters of that token (base62).
+pub const CSRF_TOKEN_LEN: usize = 24;
 pub const WINDOW_MILLIS: i64 = 15 * 60 * 1000;
 
 /// A password hash in its stored text form. Kept as text (not decoded into

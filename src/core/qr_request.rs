@@ -10,15 +10,6 @@ use super::logo_source::LogoSource;
 use super::qr::{ColorField, EcLevel, Format, QrError, QrOptions, Rgba};
 use super::validation::Invalid;
 
-/// The marker a link's QR code adds to its short URL, so a scan is told apart from a
-/// click (analytics count it as source `qr`; the redirect drops it when forwarding).
-pub const SCAN_MARKER: &str = "qr=1";
-
-/// The text a link's QR code encodes: its short URL plus the scan marker.
-pub fn scan_url(short_url: &str) -> String {
-    format!("{short_url}?{SCAN_MARKER}")
-}
-
 /// What to encode, for `POST /v1/qr-codes`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -378,10 +369,5 @@ mod tests {
                 .unwrap()
                 .etag("https://s.test/a?qr=1", None)
         );
-    }
-
-    #[test]
-    fn scan_url_appends_the_marker() {
-        assert_eq!(scan_url("https://s.test/abc"), "https://s.test/abc?qr=1");
     }
 }

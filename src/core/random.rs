@@ -12,9 +12,10 @@ pub const fn entropy_for(len: usize) -> usize {
 pub fn base62(entropy: &[u8]) -> String {
     entropy
         .chunks_exact(2)
-        .map(|pair| {
-            let n = usize::from(u16::from_le_bytes([pair[0], pair[1]])) % BASE62.len();
-            char::from(BASE62[n])
+        .filter_map(|pair| {
+            let &[lo, hi] = pair else { return None };
+            let n = usize::from(u16::from_le_bytes([lo, hi])) % BASE62.len();
+            BASE62.get(n).map(|&c| char::from(c))
         })
         .collect()
 }

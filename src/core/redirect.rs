@@ -24,11 +24,9 @@ use url::form_urlencoded;
 use super::link::Link;
 use super::options::{RedirectType, Utm};
 use super::password::PasswordHash;
+use super::scan::MARKER_NAME;
 use super::time::UnixMillis;
 use super::useragent::{classify, Platform};
-
-/// The query parameter QR codes add to mark a scan; never forwarded.
-pub const QR_MARKER: &str = "qr";
 
 /// Everything the hot path reads, in one KV value (format: `store::kv`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,7 +210,7 @@ pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> Strin
     let visitor: Vec<&str> = visitor
         .unwrap_or_default()
         .split('&')
-        .filter(|s| !s.is_empty() && name_of(s) != QR_MARKER)
+        .filter(|s| !s.is_empty() && name_of(s) != MARKER_NAME)
         .collect();
     if visitor.is_empty() && utm.is_empty() {
         return destination.to_owned();

@@ -17,10 +17,10 @@ use worker::{
 };
 
 use super::protocol::{self, ClickBatch, ReportRows};
-use crate::clock;
-use crate::config;
 use crate::core::analytics::{first_kept_hour_sketch, ClickEvent};
 use crate::core::redirect::within_cap;
+use crate::shell::config;
+use crate::shell::runtime;
 use crate::store::{clicks, links};
 
 /// How long a pushed total may lag the counter: one D1 write per link per
@@ -110,7 +110,7 @@ impl DurableObject for ClickCounter {
         // Clicks arriving during the D1 write below arm the next push.
         self.alarm_armed.set(false);
         let sql = self.sql()?;
-        clicks::prune_hour_sketches(&sql, first_kept_hour_sketch(clock::now()))?;
+        clicks::prune_hour_sketches(&sql, first_kept_hour_sketch(runtime::now()))?;
         let totals = clicks::totals(&sql)?;
         if totals.clicks != totals.pushed {
             let Some(link_id) = self.state.id().name() else {

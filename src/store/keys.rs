@@ -5,8 +5,8 @@
 use serde::Deserialize;
 use worker::{query, D1Database, D1PreparedStatement, Result};
 
-use super::accounts::overrides_from_text;
 use super::changed;
+use super::limits::overrides_from_text;
 use crate::core::apikey::Scopes;
 use crate::core::plan::{LimitOverrides, Plan};
 use crate::core::time::UnixMillis;

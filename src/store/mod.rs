@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod clicks;
 pub mod keys;
 pub mod kv;
+mod limits;
 pub mod links;
 pub mod rate_state;
 

@@ -9,7 +9,7 @@
 //! scans. Progressive, lossless, arithmetic-coded and 12-bit JPEGs are refused with
 //! an error that says so.
 
-use super::logo::{check_dimensions, undecodable, Raster};
+use super::raster::{check_dimensions, undecodable, Raster};
 use super::{QrError, Rgba};
 
 /// Natural (row-major) index of the k-th coefficient in zigzag order.

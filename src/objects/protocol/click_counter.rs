@@ -33,11 +33,11 @@
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Stub};
 
-use crate::config;
 use crate::core::analytics::{ClickEvent, Dimension, HourlyCount, SketchRange};
 use crate::core::base64;
 use crate::core::hll::Hll;
 use crate::core::period::Hour;
+use crate::shell::config;
 
 /// Any absolute URL reaches the stub; this one reads well in logs.
 pub const ORIGIN: &str = "https://click-counter";

@@ -5,8 +5,8 @@
 use ::png::{BitDepth, ColorType, Decoder, Encoder, Filter, Transformations};
 use proptest::prelude::*;
 
-use super::super::logo::Raster;
 use super::super::pngfile::{decode, encode, Pixels, SIGNATURE};
+use super::super::raster::Raster;
 use super::super::Rgba;
 
 /// The `png` crate's reading of a file, as RGBA.

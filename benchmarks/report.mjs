@@ -2,7 +2,7 @@
 // our redirect to the references (each ratio taken within a round, then the
 // median of those, so a noisy neighbour that slows one round slows both
 // sides of its ratio), the budgets of DESIGN.md §5, and the three outputs
-// (stdout table, JSON, bench/RESULTS.md).
+// (stdout table, JSON, benchmarks/RESULTS.md).
 import { median } from "./load.mjs";
 
 export const TARGETS = ["ours", "kv", "const"];
@@ -189,7 +189,7 @@ export function markdown(summary) {
   return [
     "# Benchmark results",
     "",
-    "Written by `npm run bench` (bench/run.mjs); do not edit by hand. The machine is",
+    "Written by `npm run bench` (benchmarks/run.mjs); do not edit by hand. The machine is",
     "shared and noisy, so only the ratios against the reference workers, measured",
     "in the same run and alternated round by round, are judged; absolute figures",
     "are for orientation.",

@@ -11,12 +11,13 @@
 //! The client IP (`CF-Connecting-IP`) only ever enters the keyed visitor
 //! fingerprint; it is not stored and not sent to the ClickCounter.
 
-use worker::{console_error, Context, Env, Method, Request, Url};
+use worker::{console_error, Context, Env, Method, Request};
 
-use crate::clock;
-use crate::config;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
+use crate::core::scan;
 use crate::objects::protocol;
+use crate::shell::config;
+use crate::shell::runtime;
 
 /// What a click needs from the request, owned so it outlives it.
 pub struct Captured {
@@ -41,7 +42,11 @@ pub fn capture(req: &Request, link_id: &str) -> Option<Captured> {
             referer: headers.get("Referer")?,
             country: req.cf().and_then(|cf| cf.country()),
             ip: headers.get("CF-Connecting-IP")?.unwrap_or_default(),
-            source: source(&req.url()?),
+            source: if scan::is_scan(req.url()?.query()) {
+                Source::Qr
+            } else {
+                Source::Link
+            },
         })
     })();
     captured
@@ -85,21 +90,9 @@ impl Captured {
     }
 }
 
-/// QR codes encode the short URL with `?qr=1`, so scans count apart.
-fn source(url: &Url) -> Source {
-    if url
-        .query_pairs()
-        .any(|(name, value)| name == "qr" && value == "1")
-    {
-        Source::Qr
-    } else {
-        Source::Link
-    }
-}
-
 fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
     let request = ClickRequest {
-        at: clock::now(),
+        at: runtime::now(),
         link_id: &captured.link_id,
         method_is_head: captured.method_is_head,
         user_agent: captured.user_agent.as_deref(),
@@ -119,22 +112,7 @@ fn secret(env: &Env) -> worker::Result<Vec<u8>> {
         Ok(secret) if !secret.is_empty() => Ok(secret.into_bytes()),
         _ => {
             console_error!("CLICK_SECRET is not set: unique visitors are overcounted");
-            Ok(clock::entropy::<32>()?.to_vec())
+            Ok(runtime::entropy::<32>()?.to_vec())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_qr_1_marks_a_qr_scan() {
-        let source_of = |url: &str| source(&Url::parse(url).unwrap());
-        assert_eq!(source_of("https://s.test/go?qr=1"), Source::Qr);
-        assert_eq!(source_of("https://s.test/go?utm=x&qr=1"), Source::Qr);
-        assert_eq!(source_of("https://s.test/go"), Source::Link);
-        assert_eq!(source_of("https://s.test/go?qr=0"), Source::Link);
-        assert_eq!(source_of("https://s.test/go?qrx=1"), Source::Link);
     }
 }

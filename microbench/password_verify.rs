@@ -3,6 +3,9 @@
 //! `X-Link-Password` request, which must stay well under Workers' CPU limit.
 //! Reports the median of 50. Run: `cargo bench --bench password_verify`.
 
+// A benchmark is no request path: a panic here only stops the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

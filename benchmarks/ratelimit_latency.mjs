@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What the per-key rate limiter adds to an API request's latency.
 //
-//   node bench/ratelimit_latency.mjs --url http://127.0.0.1:8787 --token $ADMIN_TOKEN [--requests 2000]
+//   node benchmarks/ratelimit_latency.mjs --url http://127.0.0.1:8787 --token $ADMIN_TOKEN [--requests 2000]
 //
 // Against a running worker (e.g. `wrangler dev`), it creates two enterprise
 // accounts that differ only in their rate limits: one with every window

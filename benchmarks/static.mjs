@@ -14,7 +14,7 @@ import { parse, stringify } from "smol-toml";
  * config without it, pointed at the bundle we benchmark.
  */
 export async function bundleSize(root, { track }) {
-  const out = join(root, "bench", "out");
+  const out = join(root, "benchmarks", "out");
   mkdirSync(out, { recursive: true });
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   delete config.build;

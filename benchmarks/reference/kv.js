@@ -1,7 +1,7 @@
 // Reference worker "kv": the least a KV-backed redirect can do, the yardstick
 // of DESIGN.md §5 ("within 15% of a minimal JS worker doing the same KV read
 // and 302"). One KV read of the slug (the same record bytes and cacheTtl as
-// ours, copied from our KV by bench/run.mjs), its JSON parsed for the URL,
+// ours, copied from our KV by benchmarks/run.mjs), its JSON parsed for the URL,
 // and the same 302 headers; 404 when the slug is missing.
 export default {
   async fetch(request, env) {

@@ -22,7 +22,7 @@ use crate::core::logo_source::{
 /// Whole fetch per hop, body included.
 const TIMEOUT_MILLIS: u32 = 5_000;
 
-#[wasm_bindgen(module = "/src/logo_fetch.js")]
+#[wasm_bindgen(module = "/src/api/qr/logo_fetch.js")]
 extern "C" {
     #[wasm_bindgen(js_name = logoHop)]
     fn logo_hop_promise(url: &str, ms: u32, cap: u32) -> Promise;

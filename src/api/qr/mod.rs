@@ -9,16 +9,19 @@
 use serde_json::json;
 use worker::{console_error, Env, Request, Response};
 
+mod logo_fetch;
+
 use super::error::ApiError;
 use super::{body, respond, Call};
-use crate::config::ShortBase;
 use crate::core::base64;
 use crate::core::destination::DestinationUrl;
 use crate::core::qr::{render, Format, Logo};
-use crate::core::qr_request::{invalid, scan_url, QrRequest, Target};
+use crate::core::qr_request::{invalid, QrRequest, Target};
+use crate::core::scan::scan_url;
 use crate::core::slug::Slug;
 use crate::core::validation::Invalid;
-use crate::logo_fetch;
+use crate::shell::config::ShortBase;
+use crate::shell::http;
 use crate::store::links;
 
 /// A rendered image never changes for the same inputs; a renamed slug changes the
@@ -114,10 +117,7 @@ async fn image(
             Caching::Public => "public",
         }
     );
-    let wants_json = req
-        .headers()
-        .get("Accept")?
-        .is_some_and(|a| a.contains("application/json"));
+    let wants_json = http::wants_json(req)?;
     let revalidating = matches!(req.method(), worker::Method::Get | worker::Method::Head)
         && req
             .headers()

@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [-- --json]`: package.json's script builds the
 // release bundle (scripts/setup.sh, scripts/build.sh, their output on
 // stderr), then this serves it and the two reference workers
-// (bench/reference/) on Miniflare's own server on 127.0.0.1, seeds links,
+// (benchmarks/reference/) on Miniflare's own server on 127.0.0.1, seeds links,
 // runs bounded loads in alternating rounds, and reports against the budgets of DESIGN.md §5. A missed budget is
 // reported, never an exit status: this is a measurement, not a test, and it
 // is not part of `npm test`.
@@ -84,7 +84,7 @@ for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1]]) 
 async function startReference(name, config) {
   const mf = new Miniflare({
     modules: true,
-    scriptPath: join(root, "bench", "reference", `${name}.js`),
+    scriptPath: join(root, "benchmarks", "reference", `${name}.js`),
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     kvNamespaces: name === "kv" ? ["LINKS_KV"] : [],
@@ -261,10 +261,10 @@ async function main() {
   if (asJson) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else process.stdout.write(text(summary));
   if (mode === "default") {
-    writeFileSync(join(root, "bench", "RESULTS.md"), markdown(summary));
-    log("wrote bench/RESULTS.md");
+    writeFileSync(join(root, "benchmarks", "RESULTS.md"), markdown(summary));
+    log("wrote benchmarks/RESULTS.md");
   } else {
-    log("quick run: bench/RESULTS.md keeps the last default run");
+    log("quick run: benchmarks/RESULTS.md keeps the last default run");
   }
 }
 

@@ -1,4 +1,4 @@
-// The I/O half of src/logo_fetch.rs: one logo request per call, and the Cache API.
+// The I/O half of src/api/qr/logo_fetch.rs: one logo request per call, and the Cache API.
 // Kept in JavaScript because the same through the worker crate's wrappers cost
 // 12 KiB gzip of the bundle; every decision (which URLs, which redirects, which
 // content types) is made by the Rust caller. tests/logo_fetch.test.mjs runs it in Node.

@@ -1,0 +1,9 @@
+//! The thin edge between the Workers runtime and the rest of the crate:
+//! binding names and configuration ([`config`]), the runtime's clock and
+//! entropy ([`runtime`]), and the HTTP pieces both the API and the visitor
+//! side share ([`http`]): the method as sent, content negotiation, the JSON
+//! error body and HTML pages with their security headers.
+
+pub mod config;
+pub mod http;
+pub mod runtime;

@@ -1,0 +1,131 @@
+//! The short domain, for anonymous visitors (DESIGN.md §3): `GET|HEAD
+//! /{slug}` and the password form's `POST /{slug}`, the inspect page
+//! `/{slug}+` and the public QR code `/{slug}/qr`.
+//!
+//! - [`lookup`]: the slug's record, KV first, D1 on a miss.
+//! - [`redirect`]: a visit's decision (`core::redirect::decide`) and its answer.
+//! - [`password`]: the password gate, by header or by form.
+//! - [`inspect`]: where a link goes, without going there.
+//! - [`render`]: every page and JSON answer a visitor can get.
+//! - [`click`]: the click, copied from the request and recorded after the response.
+
+mod click;
+mod input;
+mod inspect;
+mod lookup;
+mod password;
+mod redirect;
+mod render;
+
+use worker::{console_error, Context, Env, Method, Request, Response};
+
+use crate::core::redirect::{cap_reached, cap_to_check};
+use crate::core::slug::Slug;
+use crate::shell::{http, runtime};
+use render::{method_not_allowed, not_found, unavailable, READ_ONLY, WITH_FORM};
+
+/// What the path asks of a slug.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Redirect,
+    Inspect,
+    Qr,
+}
+
+/// Splits `/{slug}`, `/{slug}+` and `/{slug}/qr`; `None` for any other path.
+fn parse_path(path: &str) -> Option<(&str, Page)> {
+    let (path, qr) = match path.strip_suffix("/qr") {
+        Some(rest) => (rest, true),
+        None => (path, false),
+    };
+    let rest = path.strip_prefix('/').filter(|s| !s.contains('/'))?;
+    match (rest.strip_suffix('+'), qr) {
+        (Some(_), true) => None,
+        (Some(text), false) => Some((text, Page::Inspect)),
+        (None, true) => Some((rest, Page::Qr)),
+        (None, false) => Some((rest, Page::Redirect)),
+    }
+}
+
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
+    let path = req.path();
+    let Some((text, page)) = parse_path(&path) else {
+        return not_found(&req);
+    };
+    // POST is the password form's, on `/{slug}` only; links without a
+    // password refuse it later.
+    let allow = if page == Page::Redirect {
+        WITH_FORM
+    } else {
+        READ_ONLY
+    };
+    let Some(method) = http::method(&req).filter(|m| {
+        matches!(m, Method::Get | Method::Head) || (allow == WITH_FORM && *m == Method::Post)
+    }) else {
+        return method_not_allowed(allow);
+    };
+    let Ok(slug) = Slug::parse(text) else {
+        return not_found(&req);
+    };
+    if page == Page::Inspect {
+        return inspect::inspect(&req, &slug, env).await;
+    }
+    let record = match lookup::lookup(&slug, env, ctx).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return not_found(&req),
+        Err(e) => {
+            console_error!("redirect of '{slug}' failed: {e}");
+            return unavailable(&req);
+        }
+    };
+    if page == Page::Qr {
+        return crate::api::qr::public(&req, &slug, env).await;
+    }
+    let response = if method == Method::Post {
+        password::form_post(&mut req, &slug, &record).await?
+    } else {
+        redirect::visit(&req, &slug, &record).await?
+    };
+    // Only a visitor who was sent on is a click: not a 410, a password form
+    // or a refusal, which therefore copy nothing.
+    if (300..400).contains(&response.status_code()) {
+        if let Some(click) = click::capture(&req, &record.link_id) {
+            match cap_to_check(&record, runtime::now()) {
+                None => click.send_later(env, ctx),
+                Some(cap) => {
+                    if !click.admit(env, cap).await {
+                        return render::decision(&req, &slug, cap_reached(&record));
+                    }
+                }
+            }
+        }
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_slug_is_a_redirect() {
+        assert!(matches!(parse_path("/abc"), Some(("abc", Page::Redirect))));
+    }
+
+    #[test]
+    fn a_trailing_plus_is_the_inspect_page() {
+        assert!(matches!(parse_path("/abc+"), Some(("abc", Page::Inspect))));
+    }
+
+    #[test]
+    fn a_qr_suffix_is_the_public_qr_code() {
+        assert!(matches!(parse_path("/abc/qr"), Some(("abc", Page::Qr))));
+    }
+
+    #[test]
+    fn other_paths_are_not_slugs() {
+        for path in ["/a/b", "/abc+/qr", "abc", "/a/b/qr"] {
+            assert!(parse_path(path).is_none(), "{path}");
+        }
+    }
+}
