@@ -9,8 +9,8 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 out="$PWD/build/sdks"
 rm -rf "$out" && mkdir -p "$out"
 
-echo "-- TypeScript (@smartlinks/sdk): build, unit tests, npm pack"
-(cd sdks/typescript && tsc -p tsconfig.json && node --test test/*.test.mjs)
+echo "-- TypeScript (@smartlinks/sdk): build, type tests, unit tests, npm pack"
+(cd sdks/typescript && tsc -p tsconfig.json && tsc -p tsconfig.test.json && node --test test/*.test.mjs)
 # --ignore-scripts: prepack would run the tsc build just done above again.
 npm pack -w @smartlinks/sdk --pack-destination "$out" --ignore-scripts --silent >/dev/null
 tar -tzf "$out/smartlinks-sdk-0.1.0.tgz" | sort > "$out/typescript-files.txt"

@@ -4,7 +4,23 @@ export type { ClientOptions, RequestOptions } from "./http.js";
 export { USER_AGENT } from "./http.js";
 export { VERSION } from "./version.js";
 export * from "./errors.js";
-export type * from "./models.js";
+export type {
+  Account,
+  Analytics,
+  AnalyticsPeriod,
+  ApiKey,
+  ApiKeyCreated,
+  ErrorCorrection,
+  Limits,
+  Link,
+  LinkCreateParams,
+  LinkUpdateParams,
+  OneDialect,
+  Plan,
+  QrFormat,
+  QrStyle,
+  Scope,
+} from "./models.js";
 export { Page, PagePromise, type PageInfo } from "./pagination.js";
 export type { AnalyticsParams, LinkListParams, LinkQrParams } from "./resources/links.js";
 export type { QrCodeParams, QrDataUrl, QrImage } from "./resources/qr-codes.js";
