@@ -5,6 +5,7 @@ use worker::{console_error, Context, Env, Method, Request, Url};
 
 use super::error::ApiError;
 use crate::core::apikey::{self, Scopes};
+use crate::core::ids::{AccountId, KeyId, MemberId, SessionId};
 use crate::core::plan::{Limits, Plan};
 use crate::core::session::{self, CookiePolicy, CSRF_HEADER};
 use crate::core::time::UnixMillis;
@@ -22,7 +23,7 @@ const TOUCH_INTERVAL_MILLIS: i64 = 60_000;
 /// An authenticated caller and what its account may do.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub credential: Credential,
     /// The key's scopes, or those of the signed-in member's role.
     pub scopes: Scopes,
@@ -35,14 +36,14 @@ pub struct Caller {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     /// An API key, by id.
-    Key(String),
+    Key(KeyId),
     /// The dashboard's session cookie: the session and its member.
-    Session { id: String, member_id: String },
+    Session { id: SessionId, member_id: MemberId },
 }
 
 impl Caller {
     /// The API key making the request, if it is one.
-    pub fn key_id(&self) -> Option<&str> {
+    pub fn key_id(&self) -> Option<&KeyId> {
         match &self.credential {
             Credential::Key(id) => Some(id),
             Credential::Session { .. } => None,
@@ -53,8 +54,8 @@ impl Caller {
     /// dashboard the account's.
     pub fn limiter(&self) -> &str {
         match &self.credential {
-            Credential::Key(id) => id,
-            Credential::Session { .. } => &self.account_id,
+            Credential::Key(id) => id.as_str(),
+            Credential::Session { .. } => self.account_id.as_str(),
         }
     }
 }
@@ -189,11 +190,11 @@ async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, ApiE
     })
 }
 
-fn touch_later(ctx: &Context, env: Env, key_id: String, now: UnixMillis) {
+fn touch_later(ctx: &Context, env: Env, key_id: KeyId, now: UnixMillis) {
     ctx.wait_until(async move {
         let result = match env.d1(config::DB) {
             Ok(db) => keys::touch(&db, &key_id, now).await,
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         };
         if let Err(e) = result {
             console_error!("could not record last use of {key_id}: {e}");

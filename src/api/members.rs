@@ -8,8 +8,8 @@ use worker::{D1Database, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
+use crate::core::ids::{AccountId, InvitationId, MemberId};
 use crate::core::member::{self, InvitationRequest, Role};
-use crate::core::random::{self, ID_ENTROPY};
 use crate::core::session::{self, INVITATION_TTL_MILLIS, TOKEN_ENTROPY};
 use crate::core::time::UnixMillis;
 use crate::shell::runtime;
@@ -26,10 +26,11 @@ pub async fn list(call: &Call<'_>) -> Result<Response, ApiError> {
 /// PATCH /v1/members/{id}: `{"role": "owner" | "member"}`. 409 when it
 /// would leave the account without an owner.
 pub async fn update(req: &mut Request, id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = member_id(id)?;
     let role = member::role_patch(body::json(req).await?)?;
     let db = call.db()?;
-    guarded(members::set_role(&db, &call.caller.account_id, id, role).await?)?;
-    let member = members::get(&db, &call.caller.account_id, id)
+    guarded(members::set_role(&db, &call.caller.account_id, &id, role).await?)?;
+    let member = members::get(&db, &call.caller.account_id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?;
     respond::json(200, &views::member(&member))
@@ -38,8 +39,14 @@ pub async fn update(req: &mut Request, id: &str, call: &Call<'_>) -> Result<Resp
 /// DELETE /v1/members/{id}: removes the member and signs them out
 /// everywhere. 409 for the account's last owner.
 pub async fn remove(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
-    guarded(members::remove(&call.db()?, &call.caller.account_id, id).await?)?;
+    let id = member_id(id)?;
+    guarded(members::remove(&call.db()?, &call.caller.account_id, &id).await?)?;
     respond::json(200, &json!({ "message": "Member removed" }))
+}
+
+/// A member id from the path; anything else names no member (404).
+fn member_id(text: &str) -> Result<MemberId, ApiError> {
+    MemberId::parse(text).ok_or_else(|| ApiError::not_found("member"))
 }
 
 fn guarded(outcome: OwnerGuarded) -> Result<(), ApiError> {
@@ -70,7 +77,8 @@ pub async fn invite(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
 
 /// DELETE /v1/invitations/{id}: withdraws a pending invitation.
 pub async fn withdraw(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
-    if !invitations::revoke(&call.db()?, &call.caller.account_id, id, runtime::now()).await? {
+    let id = InvitationId::parse(id).ok_or_else(|| ApiError::not_found("invitation"))?;
+    if !invitations::revoke(&call.db()?, &call.caller.account_id, &id, runtime::now()).await? {
         return Err(ApiError::not_found("invitation"));
     }
     respond::json(200, &json!({ "message": "Invitation withdrawn" }))
@@ -81,7 +89,7 @@ pub async fn withdraw(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
 /// `POST /v1/admin/accounts/{id}/invitations`.
 pub async fn create_invitation(
     db: &D1Database,
-    account_id: &str,
+    account_id: &AccountId,
     request: &InvitationRequest,
     origin: &str,
 ) -> Result<Response, ApiError> {
@@ -94,8 +102,8 @@ pub async fn create_invitation(
     let now = runtime::now();
     let token = session::new_token(&runtime::entropy::<TOKEN_ENTROPY>()?);
     let invitation = NewInvitation {
-        id: random::id("inv_", &runtime::entropy::<ID_ENTROPY>()?),
-        account_id: account_id.to_owned(),
+        id: InvitationId::mint(&runtime::entropy()?),
+        account_id: account_id.clone(),
         email: request.email.clone(),
         role: request.role,
         token_hash: session::token_hash(&token),

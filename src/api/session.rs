@@ -10,10 +10,10 @@ use super::auth::{cookie_policy, csrf, session_of};
 use super::error::ApiError;
 use super::{body, respond, views};
 use crate::core::account::Account;
+use crate::core::ids::{AccountId, MemberId, SessionId};
 use crate::core::member::{Email, Role, SignIn, SignUp};
 use crate::core::password;
 use crate::core::plan::{LimitOverrides, Plan};
-use crate::core::random::{self, ID_ENTROPY};
 use crate::core::session::{self, TOKEN_ENTROPY, TTL_MILLIS};
 use crate::core::signin_limit::{self, MAX_SIGNUPS_PER_CLIENT};
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
@@ -57,7 +57,7 @@ pub async fn sign_up(req: &mut Request, env: &Env) -> Result<Response, ApiError>
         auth_attempts::record(&db, &[&key], window).await?;
     }
     let form = SignUp::from_body(body::json(req).await?)?;
-    let member_id = random::id("mem_", &runtime::entropy::<ID_ENTROPY>()?);
+    let member_id = MemberId::mint(&runtime::entropy()?);
     let (token, new_session) = new_session(member_id.clone(), now)?;
     match &form.invitation {
         Some(invitation) => join(&db, &form, invitation, member_id, &new_session).await?,
@@ -74,7 +74,7 @@ pub async fn sign_up(req: &mut Request, env: &Env) -> Result<Response, ApiError>
                 return Err(email_taken(&form.email));
             }
             let account = Account {
-                id: random::id("acct_", &runtime::entropy::<ID_ENTROPY>()?),
+                id: AccountId::mint(&runtime::entropy()?),
                 name: form
                     .account_name
                     .clone()
@@ -104,7 +104,7 @@ async fn join(
     db: &worker::D1Database,
     form: &SignUp,
     token: &str,
-    member_id: String,
+    member_id: MemberId,
     new_session: &NewSession,
 ) -> Result<(), ApiError> {
     let gone = || {
@@ -212,10 +212,10 @@ pub async fn invitation(token: &str, env: &Env) -> Result<Response, ApiError> {
 }
 
 /// A fresh token and the session row for it.
-fn new_session(member_id: String, now: UnixMillis) -> Result<(String, NewSession), ApiError> {
+fn new_session(member_id: MemberId, now: UnixMillis) -> Result<(String, NewSession), ApiError> {
     let token = session::new_token(&runtime::entropy::<TOKEN_ENTROPY>()?);
     let row = NewSession {
-        id: random::id("ses_", &runtime::entropy::<ID_ENTROPY>()?),
+        id: SessionId::mint(&runtime::entropy()?),
         member_id,
         token_hash: session::token_hash(&token),
         created_at: now,

@@ -4,7 +4,9 @@
 //! hold across Cloudflare locations, and sign-ins are rare enough for it.
 
 use serde::Deserialize;
-use worker::{query, D1Database, Result};
+use worker::{query, D1Database};
+
+use super::{Result, StoreError};
 
 /// The failures counted for each of `keys` in `window` (0 for none), in
 /// the order of `keys`.
@@ -14,7 +16,7 @@ pub async fn counts(db: &D1Database, keys: &[&str], window: i64) -> Result<Vec<u
         counter: String,
         failures: u32,
     }
-    let list = serde_json::to_string(keys).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let list = serde_json::to_string(keys).map_err(|e| StoreError::Internal(e.to_string()))?;
     let rows = query!(
         db,
         "SELECT counter, failures FROM auth_attempts

@@ -3,18 +3,19 @@
 //! accepted at most once.
 
 use serde::Deserialize;
-use worker::{query, D1Database, Result};
+use worker::{query, D1Database};
 
 use super::members::NewMember;
 use super::sessions::{self, NewSession};
-use super::{changed, is_unique_violation};
+use super::{changed, is_unique_violation, Result};
+use crate::core::ids::{AccountId, InvitationId};
 use crate::core::member::{Email, Role};
 use crate::core::time::UnixMillis;
 
 /// An invitation about to be stored: the token itself is not here.
 pub struct NewInvitation {
-    pub id: String,
-    pub account_id: String,
+    pub id: InvitationId,
+    pub account_id: AccountId,
     pub email: Email,
     pub role: Role,
     pub token_hash: String,
@@ -25,8 +26,8 @@ pub struct NewInvitation {
 /// A pending invitation, with the inviting account's name.
 #[derive(Debug, Clone)]
 pub struct Invitation {
-    pub id: String,
-    pub account_id: String,
+    pub id: InvitationId,
+    pub account_id: AccountId,
     pub account_name: String,
     pub email: Email,
     pub role: Role,
@@ -48,8 +49,8 @@ struct Row {
 impl Row {
     fn into_invitation(self) -> Invitation {
         Invitation {
-            id: self.id,
-            account_id: self.account_id,
+            id: InvitationId::from_stored(self.id),
+            account_id: AccountId::from_stored(self.account_id),
             account_name: self.account_name,
             email: Email::from_stored(self.email),
             // The CHECK constraint admits only the two roles.
@@ -100,7 +101,7 @@ pub async fn pending_by_hash(
 /// The account's pending invitations, oldest first.
 pub async fn pending(
     db: &D1Database,
-    account_id: &str,
+    account_id: &AccountId,
     now: UnixMillis,
 ) -> Result<Vec<Invitation>> {
     let sql =
@@ -113,7 +114,12 @@ pub async fn pending(
 }
 
 /// Withdraws a pending invitation of the account; false when there is none.
-pub async fn revoke(db: &D1Database, account_id: &str, id: &str, now: UnixMillis) -> Result<bool> {
+pub async fn revoke(
+    db: &D1Database,
+    account_id: &AccountId,
+    id: &InvitationId,
+    now: UnixMillis,
+) -> Result<bool> {
     let result = query!(
         db,
         "UPDATE invitations SET revoked_at = ?3
@@ -180,6 +186,6 @@ pub async fn accept(
             _ => Accepted::Gone,
         }),
         Err(e) if is_unique_violation(&e) => Ok(Accepted::EmailTaken),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

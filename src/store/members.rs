@@ -2,17 +2,18 @@
 //! the rule that an account always keeps at least one owner.
 
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement, Result};
+use worker::{query, D1Database, D1PreparedStatement};
 
-use super::changed;
+use super::{changed, Result};
+use crate::core::ids::{AccountId, MemberId};
 use crate::core::member::{Email, Role};
 use crate::core::password::PasswordHash;
 use crate::core::time::UnixMillis;
 
 /// A member about to be stored.
 pub struct NewMember {
-    pub id: String,
-    pub account_id: String,
+    pub id: MemberId,
+    pub account_id: AccountId,
     pub email: Email,
     pub password_hash: PasswordHash,
     pub role: Role,
@@ -22,7 +23,7 @@ pub struct NewMember {
 /// A member as the API shows them: never the password hash.
 #[derive(Debug, Clone)]
 pub struct Member {
-    pub id: String,
+    pub id: MemberId,
     pub email: Email,
     pub role: Role,
     pub created_at: UnixMillis,
@@ -45,7 +46,7 @@ struct Row {
 impl Row {
     fn into_member(self) -> Member {
         Member {
-            id: self.id,
+            id: MemberId::from_stored(self.id),
             email: Email::from_stored(self.email),
             // The CHECK constraint admits only the two roles.
             role: Role::parse(&self.role).unwrap_or(Role::Member),
@@ -58,7 +59,7 @@ const COLUMNS: &str = "id, email, role, created_at";
 
 /// The insert of a member; a taken email fails it with a UNIQUE violation.
 pub fn insert_statement(db: &D1Database, member: &NewMember) -> Result<D1PreparedStatement> {
-    query!(
+    Ok(query!(
         db,
         "INSERT INTO members (id, account_id, email, password_hash, role, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -68,7 +69,7 @@ pub fn insert_statement(db: &D1Database, member: &NewMember) -> Result<D1Prepare
         member.password_hash.as_str(),
         member.role.as_str(),
         member.created_at.0,
-    )
+    )?)
 }
 
 /// The member signing in with this email, with their password hash.
@@ -114,7 +115,7 @@ pub async fn email_taken(db: &D1Database, email: &Email) -> Result<bool> {
 }
 
 /// The account's members, oldest first.
-pub async fn list(db: &D1Database, account_id: &str) -> Result<Vec<Member>> {
+pub async fn list(db: &D1Database, account_id: &AccountId) -> Result<Vec<Member>> {
     let sql =
         format!("SELECT {COLUMNS} FROM members WHERE account_id = ?1 ORDER BY created_at, rowid");
     let rows = query!(db, &sql, account_id)?
@@ -125,7 +126,7 @@ pub async fn list(db: &D1Database, account_id: &str) -> Result<Vec<Member>> {
 }
 
 /// One member of the account.
-pub async fn get(db: &D1Database, account_id: &str, id: &str) -> Result<Option<Member>> {
+pub async fn get(db: &D1Database, account_id: &AccountId, id: &MemberId) -> Result<Option<Member>> {
     let sql = format!("SELECT {COLUMNS} FROM members WHERE id = ?1 AND account_id = ?2");
     let row = query!(db, &sql, id, account_id)?.first::<Row>(None).await?;
     Ok(row.map(Row::into_member))
@@ -145,8 +146,8 @@ pub enum OwnerGuarded {
 /// owners demoting each other at once cannot both succeed.
 pub async fn set_role(
     db: &D1Database,
-    account_id: &str,
-    id: &str,
+    account_id: &AccountId,
+    id: &MemberId,
     role: Role,
 ) -> Result<OwnerGuarded> {
     let result = query!(
@@ -166,7 +167,11 @@ pub async fn set_role(
 
 /// Removes a member of the account and ends their sessions, unless they
 /// are its last owner.
-pub async fn remove(db: &D1Database, account_id: &str, id: &str) -> Result<OwnerGuarded> {
+pub async fn remove(
+    db: &D1Database,
+    account_id: &AccountId,
+    id: &MemberId,
+) -> Result<OwnerGuarded> {
     let results = db
         .batch(vec![
             query!(
@@ -195,7 +200,12 @@ pub async fn remove(db: &D1Database, account_id: &str, id: &str) -> Result<Owner
     guarded(db, account_id, id, removed).await
 }
 
-async fn guarded(db: &D1Database, account_id: &str, id: &str, done: bool) -> Result<OwnerGuarded> {
+async fn guarded(
+    db: &D1Database,
+    account_id: &AccountId,
+    id: &MemberId,
+    done: bool,
+) -> Result<OwnerGuarded> {
     if done {
         return Ok(OwnerGuarded::Done);
     }

@@ -2,17 +2,19 @@
 //! cookie's token, with what a request needs of their account.
 
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement, Result};
+use worker::{query, D1Database, D1PreparedStatement};
 
 use super::limits::overrides_from_text;
+use super::Result;
+use crate::core::ids::{AccountId, MemberId, SessionId};
 use crate::core::member::{Email, Role};
 use crate::core::plan::{LimitOverrides, Plan};
 use crate::core::time::UnixMillis;
 
 /// A session about to be stored: the token itself is not here.
 pub struct NewSession {
-    pub id: String,
-    pub member_id: String,
+    pub id: SessionId,
+    pub member_id: MemberId,
     pub token_hash: String,
     pub created_at: UnixMillis,
     pub expires_at: UnixMillis,
@@ -21,14 +23,14 @@ pub struct NewSession {
 /// A live session, its member and their account.
 #[derive(Debug, Clone)]
 pub struct ActiveSession {
-    pub id: String,
+    pub id: SessionId,
     pub created_at: UnixMillis,
     pub expires_at: UnixMillis,
-    pub member_id: String,
+    pub member_id: MemberId,
     pub email: Email,
     pub role: Role,
     pub member_created_at: UnixMillis,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub account_name: String,
     pub plan: Plan,
     pub overrides: LimitOverrides,
@@ -37,7 +39,7 @@ pub struct ActiveSession {
 /// The insert of a session; it inserts nothing unless its member exists,
 /// so in a batch after a conditional member insert it follows that insert.
 pub fn insert_statement(db: &D1Database, session: &NewSession) -> Result<D1PreparedStatement> {
-    query!(
+    Ok(query!(
         db,
         "INSERT INTO sessions (id, member_id, token_hash, created_at, expires_at)
          SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM members WHERE id = ?2)",
@@ -46,7 +48,7 @@ pub fn insert_statement(db: &D1Database, session: &NewSession) -> Result<D1Prepa
         session.token_hash,
         session.created_at.0,
         session.expires_at.0,
-    )
+    )?)
 }
 
 pub async fn insert(db: &D1Database, session: &NewSession) -> Result<()> {
@@ -89,15 +91,15 @@ pub async fn active_by_hash(
     .first::<Row>(None)
     .await?;
     Ok(row.map(|r| ActiveSession {
-        id: r.id,
+        id: SessionId::from_stored(r.id),
         created_at: UnixMillis(r.created_at),
         expires_at: UnixMillis(r.expires_at),
-        member_id: r.member_id,
+        member_id: MemberId::from_stored(r.member_id),
         email: Email::from_stored(r.email),
         // The CHECK constraints admit only these names.
         role: Role::parse(&r.role).unwrap_or(Role::Member),
         member_created_at: UnixMillis(r.member_created_at),
-        account_id: r.account_id,
+        account_id: AccountId::from_stored(r.account_id),
         account_name: r.account_name,
         plan: r.plan.parse().unwrap_or(Plan::Free),
         overrides: overrides_from_text(r.limits.as_deref()),
