@@ -68,7 +68,14 @@ test("design a QR code, download it as PNG and SVG, and decode both", async () =
   await page.context().close();
 });
 
-test("a saved style is what the public /{slug}/qr shows", async () => {
+test("a saved style is what the public /{slug}/qr shows", async (t) => {
+  // Saved styles are the hardening issue's endpoints (CONTRACTS.md); until
+  // they are served, the designer says it cannot save, and this waits.
+  const spec = await (await fetch(`${app.origin}/v1/openapi.json`)).json();
+  if (!spec.paths["/v1/links/{idOrSlug}/qr-style"]) {
+    t.skip("this server has no saved QR styles yet (PUT /v1/links/{idOrSlug}/qr-style)");
+    return;
+  }
   const page = await app.page();
   await signUp(page, email("qrstyle"), PASSWORD);
   const link = await createLink(page, "styled");

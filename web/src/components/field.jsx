@@ -4,14 +4,23 @@ import { cloneElement } from "preact";
 
 /**
  * `id` names the input; `error` is the message for it, if any; `hint` is
- * help text. The single child is the input element.
+ * help text. The single child is the input element; `before`, if given,
+ * sits beside it on its left (a colour picker next to its text field).
  */
-export function Field({ id, label, error, hint, children, class: cls }) {
+export function Field({ id, label, error, hint, children, before, class: cls }) {
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const input = cloneElement(children, { id, "aria-invalid": error ? "true" : undefined, "aria-describedby": described });
   return (
     <div class={"field" + (cls ? " " + cls : "") + (error ? " invalid" : "")}>
       <label for={id}>{label}</label>
-      {cloneElement(children, { id, "aria-invalid": error ? "true" : undefined, "aria-describedby": described })}
+      {before ? (
+        <div class="input-row">
+          {before}
+          {input}
+        </div>
+      ) : (
+        input
+      )}
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
@@ -34,4 +43,12 @@ export function FormError({ error }) {
       {error}
     </div>
   );
+}
+
+/**
+ * An API error as the form's errors: under its input when the error's
+ * `field` is one of `fields`, else for the whole form.
+ */
+export function errorsOf(err, fields) {
+  return fields.includes(err.field) ? { [err.field]: err.message } : { form: err.message };
 }

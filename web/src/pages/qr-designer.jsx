@@ -304,31 +304,15 @@ function Designer({ link }) {
 
 function ColorField({ id, label, value, onValue, error }) {
   const picker = /^#[0-9a-f]{6}$/i.test(value) ? value : /^#[0-9a-f]{8}$/i.test(value) ? value.slice(0, 7) : "#000000";
-  const described = [`${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ");
   return (
-    <div class={"field" + (error ? " invalid" : "")}>
-      <label for={id}>{label} colour</label>
-      <div class="color-row">
-        <input type="color" aria-label={`${label} colour picker`} value={picker} onInput={(e) => onValue(e.currentTarget.value)} />
-        <input
-          id={id}
-          type="text"
-          spellcheck={false}
-          autocomplete="off"
-          value={value}
-          aria-invalid={error ? "true" : undefined}
-          aria-describedby={described}
-          onInput={(e) => onValue(e.currentTarget.value.trim())}
-        />
-      </div>
-      <p class="hint" id={`${id}-hint`}>
-        #rgb, #rrggbb, or #rrggbbaa for transparency.
-      </p>
-      {error && (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
+    <Field
+      id={id}
+      label={`${label} colour`}
+      error={error}
+      hint="#rgb, #rrggbb, or #rrggbbaa for transparency."
+      before={<input type="color" aria-label={`${label} colour picker`} value={picker} onInput={(e) => onValue(e.currentTarget.value)} />}
+    >
+      <input type="text" spellcheck={false} autocomplete="off" value={value} onInput={(e) => onValue(e.currentTarget.value.trim())} />
+    </Field>
   );
 }

@@ -2,7 +2,7 @@
 // list, revoke. Only owners manage keys.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, del, seg } from "../api.js";
-import { Field, FormError } from "../components/field.jsx";
+import { Field, FormError, errorsOf } from "../components/field.jsx";
 import { CopyButton } from "../components/copy-button.jsx";
 import { ConfirmDialog } from "../components/confirm.jsx";
 import { toast } from "../components/toast.jsx";
@@ -144,7 +144,7 @@ function CreateKey({ onCreated }) {
       setName("");
       onCreated(key);
     } catch (err) {
-      setErrors(err.field === "name" || err.field === "scopes" ? { [err.field]: err.message } : { form: err.message });
+      setErrors(errorsOf(err, ["name", "scopes"]));
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@
 // (the link shown once, to pass on). Only owners manage members.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, patch, del, seg } from "../api.js";
-import { Field, FormError } from "../components/field.jsx";
+import { Field, FormError, errorsOf } from "../components/field.jsx";
 import { CopyButton } from "../components/copy-button.jsx";
 import { ConfirmDialog } from "../components/confirm.jsx";
 import { toast } from "../components/toast.jsx";
@@ -158,7 +158,7 @@ function Invite({ onInvited }) {
       setForm({ email: "", role: "member" });
       onInvited(inv);
     } catch (err) {
-      setErrors(err.field === "email" || err.field === "role" ? { [err.field]: err.message } : { form: err.message });
+      setErrors(errorsOf(err, ["email", "role"]));
     } finally {
       setBusy(false);
     }

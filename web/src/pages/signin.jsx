@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { post, setCsrfToken } from "../api.js";
 import { useSession, signupEnabled } from "../session.js";
-import { Field, FormError } from "../components/field.jsx";
+import { Field, FormError, errorsOf } from "../components/field.jsx";
 import { useTitle } from "../lib/title.js";
 
 export function SignIn() {
@@ -32,7 +32,7 @@ export function SignIn() {
       // other page the page itself now renders.
       if (path === "/signin") route(safeNext(query.next), true);
     } catch (err) {
-      setErrors(err.field === "email" || err.field === "password" ? { [err.field]: err.message } : { form: messageOf(err) });
+      setErrors(err.status === 429 ? { form: messageOf(err) } : errorsOf(err, ["email", "password"]));
     } finally {
       setBusy(false);
     }

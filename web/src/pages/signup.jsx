@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { get, post, seg, setCsrfToken } from "../api.js";
 import { useSession, signupEnabled } from "../session.js";
-import { Field, FormError } from "../components/field.jsx";
+import { Field, FormError, errorsOf } from "../components/field.jsx";
 import { useTitle } from "../lib/title.js";
 
 export function SignUp() {
@@ -44,7 +44,7 @@ export function SignUp() {
       setSession(session);
       route("/", true);
     } catch (err) {
-      setErrors(["email", "password", "accountName"].includes(err.field) ? { [err.field]: err.message } : { form: err.message });
+      setErrors(errorsOf(err, ["email", "password", "accountName"]));
     } finally {
       setBusy(false);
     }
