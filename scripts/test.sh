@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: set up, lint (fmt, clippy), unit-test the core natively, build the worker and check
-# it deploys (dry run), fuzz the API against openapi.json, then run the
-# end-to-end suite against the built worker in workerd.
+# `npm test`: set up, check the lockfile, lint (fmt, clippy), unit-test the core natively, build
+# the worker and check it deploys (dry run), fuzz the API against openapi.json, then run the
+# end-to-end suite (the README's examples included) against the built worker in workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
+
+echo "== package-lock.json complete for every platform"
+bash scripts/lock.sh --check
 
 echo "== cargo fmt + clippy (native and wasm32)"
 cargo fmt --check
