@@ -2,8 +2,9 @@
 # package-lock.json must be complete: `npm ci` installs from it on any
 # platform, and `npm install` finds nothing to add (reproducible installs).
 #
-#   bash scripts/lock.sh           regenerate it from package.json (after a
-#                                  merge conflict in it, or a version change)
+#   bash scripts/lock.sh           bring it in line with package.json (after a
+#                                  version change; after a merge conflict in it,
+#                                  first check out either side's lockfile)
 #   bash scripts/lock.sh --check   fail if resolving for this or another
 #                                  platform would change it (npm test runs this)
 set -euo pipefail
@@ -18,8 +19,18 @@ platforms=("" "--os=linux --cpu=arm64" "--os=darwin --cpu=arm64" "--os=darwin --
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cp package.json "$scratch/"
-if [ "${1:-}" = "--check" ]; then
+# The workspaces' package.json files too (their dependencies are in the lockfile).
+for workspace in $(node -p '(require("./package.json").workspaces ?? []).join("\n")'); do
+  mkdir -p "$scratch/$workspace"
+  cp "$workspace/package.json" "$scratch/$workspace/"
+done
+# Start from the current lockfile when it parses (not mid-merge-conflict), so
+# what is already locked stays at its version.
+if node -e 'JSON.parse(require("fs").readFileSync("package-lock.json", "utf8"))' 2>/dev/null; then
   cp package-lock.json "$scratch/"
+elif [ "${1:-}" = "--check" ]; then
+  echo "package-lock.json is missing or not JSON: run 'bash scripts/lock.sh'" >&2
+  exit 1
 fi
 for platform in "${platforms[@]}"; do
   # shellcheck disable=SC2086 # $platform is two flags or none
@@ -34,7 +45,7 @@ done
 node -e '
   const lock = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const bare = Object.entries(lock.packages)
-    .filter(([path, p]) => path !== "" && !p.link && !p.integrity)
+    .filter(([path, p]) => path.includes("node_modules/") && !p.link && !p.integrity)
     .map(([path]) => path);
   if (bare.length) {
     console.error("lockfile entries without an integrity hash:\n  " + bare.join("\n  "));

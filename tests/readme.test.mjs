@@ -9,9 +9,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startWorker, ADMIN_TOKEN, CLICK_SECRET } from "./support/worker.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -67,9 +67,24 @@ before(async () => {
   worker = await startWorker({ port: 0 });
   // What `npm start` leaves in the repository, in a scratch copy of its
   // layout: the dev key (scripts/start.sh creates it the same way) and
-  // .dev.vars. package.json and scripts/ make `npm run admin` work there.
+  // .dev.vars. package.json and scripts/ make `npm run admin` work there;
+  // the npm workspaces (the TypeScript SDK) are copies, linked from
+  // node_modules, so what an example builds stays in the sandbox.
   sandbox = mkdtempSync(join(tmpdir(), "smartlinks-readme-"));
-  for (const name of ["package.json", "scripts", "node_modules"]) symlinkSync(join(root, name), join(sandbox, name));
+  for (const name of ["package.json", "scripts"]) symlinkSync(join(root, name), join(sandbox, name));
+  const workspaces = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).workspaces ?? [];
+  const packageNames = workspaces.map((dir) => JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name);
+  mkdirSync(join(sandbox, "node_modules"));
+  for (const entry of readdirSync(join(root, "node_modules"))) {
+    if (!packageNames.some((name) => name.split("/")[0] === entry)) {
+      symlinkSync(join(root, "node_modules", entry), join(sandbox, "node_modules", entry));
+    }
+  }
+  workspaces.forEach((dir, i) => {
+    cpSync(join(root, dir), join(sandbox, dir), { recursive: true, filter: (src) => !/\/(dist|node_modules)$/.test(src) });
+    mkdirSync(dirname(join(sandbox, "node_modules", packageNames[i])), { recursive: true });
+    symlinkSync(join(sandbox, dir), join(sandbox, "node_modules", packageNames[i]));
+  });
   mkdirSync(join(sandbox, ".wrangler"));
   const key = await run("node", ["scripts/admin.mjs", "create-account", "--url", worker.url, "--name", "Development", "--plan", "pro", "--key-only"], {
     env: { ...process.env, ADMIN_TOKEN },

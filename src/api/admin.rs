@@ -7,9 +7,9 @@ use worker::{Env, Request, Response};
 use super::error::ApiError;
 use super::{body, links as link_api, respond, views};
 use crate::core::account::{Account, AccountPatch, AccountQuery, AccountState, NewAccount};
-use crate::core::apikey::{self, KeyReissue, Scopes, SECRET_ENTROPY};
+use crate::core::apikey::{KeyReissue, NewKey, Scopes};
+use crate::core::ids::AccountId;
 use crate::core::listing::{ListQuery, MAX_PAGE_SIZE};
-use crate::core::random::{self, ID_ENTROPY};
 use crate::shell::config;
 use crate::shell::runtime;
 use crate::store::{accounts, keys, links};
@@ -23,16 +23,11 @@ const LINKS_PER_DELETE: u32 = MAX_PAGE_SIZE;
 /// whose secret appears in this response and never again.
 pub async fn create_account(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
     let new = NewAccount::from_body(body::json(req).await?)?;
-    let now = runtime::now();
-    let account = Account {
-        id: random::id("acct_", &runtime::entropy::<ID_ENTROPY>()?),
-        name: new.name,
-        plan: new.plan,
-        overrides: new.overrides,
-        state: AccountState::Active,
-        created_at: now,
-    };
-    let (key, secret) = new_key(&account.id, new.key_name)?;
+    let (account, key, secret) = new.mint(
+        runtime::now(),
+        &runtime::entropy()?,
+        &runtime::key_entropy()?,
+    );
     accounts::create_with_key(&env.d1(config::DB)?, &account, &key).await?;
     let response = respond::json(
         201,
@@ -136,7 +131,13 @@ pub async fn reissue_key(req: &mut Request, id: &str, env: &Env) -> Result<Respo
     let reissue = KeyReissue::from_body(body::json(req).await?)?;
     let db = env.d1(config::DB)?;
     let account = find(&db, id).await?;
-    let (key, secret) = new_key(&account.id, reissue.name)?;
+    let (key, secret) = NewKey::mint(
+        account.id.clone(),
+        reissue.name,
+        Scopes::all(),
+        runtime::now(),
+        &runtime::key_entropy()?,
+    );
     let max = account.plan.limits(&account.overrides).max_api_keys;
     let Some(revoked) = keys::reissue(&db, &key, reissue.revoke_others, max).await? else {
         return Err(ApiError::plan_limit(
@@ -157,23 +158,9 @@ pub async fn reissue_key(req: &mut Request, id: &str, env: &Env) -> Result<Respo
     Ok(response)
 }
 
+/// The account `id` names; a malformed id names none.
 async fn find(db: &worker::D1Database, id: &str) -> Result<Account, ApiError> {
-    accounts::get(db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("account"))
-}
-
-/// A new key of the account with every scope, and its secret.
-fn new_key(account_id: &str, name: String) -> Result<(keys::NewKey, String), ApiError> {
-    let secret = apikey::new_secret(&runtime::entropy::<SECRET_ENTROPY>()?);
-    let key = keys::NewKey {
-        id: random::id("key_", &runtime::entropy::<ID_ENTROPY>()?),
-        account_id: account_id.to_owned(),
-        name,
-        scopes: Scopes::all(),
-        prefix: apikey::display_prefix(&secret),
-        secret_hash: apikey::hash_secret(&secret),
-        created_at: runtime::now(),
-    };
-    Ok((key, secret))
+    let not_found = || ApiError::not_found("account");
+    let id = AccountId::parse(id).ok_or_else(not_found)?;
+    accounts::get(db, &id).await?.ok_or_else(not_found)
 }

@@ -2,12 +2,16 @@
 //! the operator's listing, and deleting an account once it has no links.
 
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement, Result};
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::Result;
 
 use super::keys;
 use super::limits::{overrides_from_text, overrides_to_text};
 use super::{changed, count};
 use crate::core::account::{Account, AccountQuery};
+use crate::core::apikey::NewKey;
+use crate::core::ids::AccountId;
 use crate::core::plan::Plan;
 use crate::core::time::UnixMillis;
 
@@ -27,7 +31,7 @@ impl Row {
     fn into_account(self) -> Account {
         Account {
             overrides: overrides_from_text(self.limits.as_deref()),
-            id: self.id,
+            id: AccountId::from_stored(self.id),
             name: self.name,
             // The CHECK constraints admit only the four plan names and the
             // two states.
@@ -39,7 +43,7 @@ impl Row {
 }
 
 fn insert_statement(db: &D1Database, account: &Account) -> Result<D1PreparedStatement> {
-    query!(
+    Ok(query!(
         db,
         "INSERT INTO accounts (id, name, plan, limits, state, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         account.id,
@@ -48,11 +52,11 @@ fn insert_statement(db: &D1Database, account: &Account) -> Result<D1PreparedStat
         overrides_to_text(&account.overrides),
         account.state.as_str(),
         account.created_at.0,
-    )
+    )?)
 }
 
 /// Creates the account and its first key in one transaction (a D1 batch).
-pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::NewKey) -> Result<()> {
+pub async fn create_with_key(db: &D1Database, account: &Account, key: &NewKey) -> Result<()> {
     db.batch(vec![
         insert_statement(db, account)?,
         keys::insert_statement(db, key, None)?,
@@ -61,7 +65,7 @@ pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::New
     Ok(())
 }
 
-pub async fn get(db: &D1Database, id: &str) -> Result<Option<Account>> {
+pub async fn get(db: &D1Database, id: &AccountId) -> Result<Option<Account>> {
     let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1");
     let row = query!(db, &sql, id)?.first::<Row>(None).await?;
     Ok(row.map(Row::into_account))
@@ -128,7 +132,7 @@ pub async fn list(db: &D1Database, q: &AccountQuery) -> Result<(Vec<(Account, Us
 /// Deletes the account and its keys if it has no links left; false (and
 /// nothing deleted) while it has some. One transaction, so a link created
 /// meanwhile keeps the account and its keys.
-pub async fn delete_if_empty(db: &D1Database, id: &str) -> Result<bool> {
+pub async fn delete_if_empty(db: &D1Database, id: &AccountId) -> Result<bool> {
     let no_links = "NOT EXISTS (SELECT 1 FROM links WHERE account_id = ?1)";
     let results = db
         .batch(vec![
@@ -162,7 +166,7 @@ pub struct Usage {
 const USAGE_COLUMNS: &str = "(SELECT COUNT(*) FROM links l WHERE l.account_id = accounts.id) AS links,
     (SELECT COUNT(*) FROM api_keys k WHERE k.account_id = accounts.id AND k.revoked_at IS NULL) AS keys";
 
-pub async fn usage(db: &D1Database, account_id: &str) -> Result<Usage> {
+pub async fn usage(db: &D1Database, account_id: &AccountId) -> Result<Usage> {
     let sql = format!("SELECT {USAGE_COLUMNS} FROM accounts WHERE id = ?1");
     let row = query!(db, &sql, account_id)?.first::<Usage>(None).await?;
     Ok(row.unwrap_or(Usage { links: 0, keys: 0 }))
