@@ -4,6 +4,7 @@
 use worker::{console_error, Context, Env, Method, Request, Url};
 
 use super::error::ApiError;
+use crate::core::account::AccountState;
 use crate::core::apikey::{self, Scopes};
 use crate::core::ids::{AccountId, KeyId, MemberId, SessionId};
 use crate::core::plan::{Limits, Plan};
@@ -97,6 +98,12 @@ pub async fn caller(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, A
             unauthorized()
         });
     };
+    if session.account_state == AccountState::Suspended {
+        return Err(ApiError::Forbidden(
+            "this account is suspended; the dashboard is closed until the operator resumes it"
+                .into(),
+        ));
+    }
     let method = req.method();
     if !matches!(method, Method::Get | Method::Head) {
         csrf(req, &token)?;
@@ -163,8 +170,9 @@ fn session_ended() -> ApiError {
     ApiError::Unauthorized("your session has expired or was ended; sign in again".into())
 }
 
-/// Authenticates an API request by its key. `last_used_at` is updated after
-/// the response, never delaying it.
+/// Authenticates an API request by its key; a suspended account's keys are
+/// refused before they cost anything. `last_used_at` is updated after the
+/// response, never delaying it.
 async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, ApiError> {
     let token = bearer(req)?.ok_or_else(unauthorized)?;
     if !apikey::is_secret_shaped(&token) {
@@ -174,6 +182,12 @@ async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, ApiE
     let key = keys::active_by_hash(&db, &apikey::hash_secret(&token))
         .await?
         .ok_or_else(unauthorized)?;
+    if key.account_state == AccountState::Suspended {
+        return Err(ApiError::Forbidden(
+            "this API key's account is suspended; its keys are refused until the operator resumes it"
+                .into(),
+        ));
+    }
     let now = runtime::now();
     if key
         .last_used_at

@@ -40,9 +40,13 @@ pub enum Auth {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operator {
+    ListAccounts,
     CreateAccount,
+    GetAccount,
     UpdateAccount,
     Invite,
+    DeleteAccount,
+    ReissueKey,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +105,9 @@ pub const ROUTES: &[Route] = &[
         "/v1/auth/invitations/{token}",
         Session(Auth::Invitation),
     ),
+    route(Get, "/v1/admin/accounts", Op(Operator::ListAccounts)),
     route(Post, "/v1/admin/accounts", Op(Operator::CreateAccount)),
+    route(Get, "/v1/admin/accounts/{id}", Op(Operator::GetAccount)),
     route(
         Patch,
         "/v1/admin/accounts/{id}",
@@ -111,6 +117,16 @@ pub const ROUTES: &[Route] = &[
         Post,
         "/v1/admin/accounts/{id}/invitations",
         Op(Operator::Invite),
+    ),
+    route(
+        Delete,
+        "/v1/admin/accounts/{id}",
+        Op(Operator::DeleteAccount),
+    ),
+    route(
+        Post,
+        "/v1/admin/accounts/{id}/keys",
+        Op(Operator::ReissueKey),
     ),
     route(Get, "/v1/links", Key(LinksRead, Keyed::ListLinks)),
     route(Post, "/v1/links", Key(LinksWrite, Keyed::CreateLink)),

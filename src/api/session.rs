@@ -9,7 +9,7 @@ use worker::{Env, Request, Response};
 use super::auth::{cookie_policy, csrf, session_of};
 use super::error::ApiError;
 use super::{body, respond, views};
-use crate::core::account::Account;
+use crate::core::account::{Account, AccountState};
 use crate::core::ids::{AccountId, MemberId, SessionId};
 use crate::core::member::{Email, Role, SignIn, SignUp};
 use crate::core::password;
@@ -81,6 +81,7 @@ pub async fn sign_up(req: &mut Request, env: &Env) -> Result<Response, ApiError>
                     .unwrap_or_else(|| form.email.as_str().to_owned()),
                 plan: Plan::Free,
                 overrides: LimitOverrides::default(),
+                state: AccountState::Active,
                 created_at: now,
             };
             let owner = NewMember {

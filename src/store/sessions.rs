@@ -6,6 +6,7 @@ use worker::{query, D1Database, D1PreparedStatement};
 
 use super::limits::overrides_from_text;
 use super::Result;
+use crate::core::account::AccountState;
 use crate::core::ids::{AccountId, MemberId, SessionId};
 use crate::core::member::{Email, Role};
 use crate::core::plan::{LimitOverrides, Plan};
@@ -34,6 +35,7 @@ pub struct ActiveSession {
     pub account_name: String,
     pub plan: Plan,
     pub overrides: LimitOverrides,
+    pub account_state: AccountState,
 }
 
 /// The insert of a session; it inserts nothing unless its member exists,
@@ -69,6 +71,7 @@ struct Row {
     account_name: String,
     plan: String,
     limits: Option<String>,
+    state: String,
 }
 
 /// The session with this token hash, if it is neither expired at `now` nor
@@ -82,7 +85,7 @@ pub async fn active_by_hash(
         db,
         "SELECT s.id, s.created_at, s.expires_at, m.id AS member_id, m.email, m.role,
                 m.created_at AS member_created_at, a.id AS account_id, a.name AS account_name,
-                a.plan, a.limits
+                a.plan, a.limits, a.state
          FROM sessions s JOIN members m ON m.id = s.member_id JOIN accounts a ON a.id = m.account_id
          WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2",
         token_hash,
@@ -103,6 +106,7 @@ pub async fn active_by_hash(
         account_name: r.account_name,
         plan: r.plan.parse().unwrap_or(Plan::Free),
         overrides: overrides_from_text(r.limits.as_deref()),
+        account_state: r.state.parse().unwrap_or_default(),
     }))
 }
 

@@ -206,7 +206,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List accounts, oldest first, with their usage */
+        get: operations["adminListAccounts"];
         put?: never;
         /** Create an account and its first API key */
         post: operations["adminCreateAccount"];
@@ -225,13 +226,18 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** Read an account and its usage */
+        get: operations["adminGetAccount"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an account: its links (as DELETE /v1/links does), keys and click data
+         * @description Suspends the account first, then deletes up to 100 of its links per request. While links remain it answers 202: repeat the DELETE until it answers 200.
+         */
+        delete: operations["adminDeleteAccount"];
         options?: never;
         head?: never;
-        /** Change an account's name, plan or limit overrides */
+        /** Change an account's name, plan, limit overrides or state (suspend, resume) */
         patch: operations["adminUpdateAccount"];
         trace?: never;
     };
@@ -248,6 +254,25 @@ export interface paths {
         put?: never;
         /** Invite someone to an account (as owner unless `role` says otherwise) */
         post: operations["inviteToAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new key for an account (every scope), e.g. to replace a lost one */
+        post: operations["adminReissueKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -712,6 +737,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -737,6 +763,7 @@ export interface components {
             name?: string;
             plan?: components["schemas"]["Plan"];
             limits?: components["schemas"]["LimitOverrides"];
+            state?: components["schemas"]["AccountState"];
         };
         ApiKey: {
             id: string;
@@ -775,6 +802,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -894,6 +922,51 @@ export interface components {
             from: string;
             /** Format: date-time */
             to: string;
+        };
+        /**
+         * @description `suspended`: the account's API keys are refused (403) until it is `active` again; its links keep redirecting.
+         * @enum {string}
+         */
+        AccountState: "active" | "suspended";
+        AdminAccount: {
+            id: string;
+            name: string;
+            plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
+            limits: components["schemas"]["Limits"];
+            /** Format: date-time */
+            createdAt: string;
+            usage: {
+                links: number;
+                /** @description Active (unrevoked) keys. */
+                apiKeys: number;
+            };
+        };
+        AdminAccountList: {
+            accounts: components["schemas"]["AdminAccount"][];
+            total: number;
+            page: number;
+            limit: number;
+            pageSize: number;
+            totalPages: number;
+        };
+        KeyReissue: {
+            /** @default Reissued key */
+            name?: string;
+            /**
+             * @description Revoke every other key of the account in the same step; without it the plan's maxApiKeys applies.
+             * @default false
+             */
+            revokeOthers?: boolean;
+        };
+        AccountDeletion: {
+            message: string;
+            remainingLinks: number;
+        };
+        KeyReissued: {
+            apiKey: components["schemas"]["ApiKeyCreated"];
+            /** @description Keys revoked by `revokeOthers`. */
+            revokedKeys: number;
         };
         /** @description An email address; stored trimmed and lowercased. */
         Email: string;
@@ -1385,7 +1458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1457,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1545,7 +1618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1615,7 +1688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1698,7 +1771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1829,6 +1902,65 @@ export interface operations {
             };
         };
     };
+    adminListAccounts: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description SmartLinks name of the page size (default 20). Send this or `limit`, not both with different values. */
+                pageSize?: number;
+                /** @description SMO1 name of the page size (default 20). Send this or `pageSize`, not both with different values. */
+                limit?: number;
+                /** @description Case-insensitive match on the name or the id. */
+                search?: string;
+                /** @description Only accounts on this plan. */
+                plan?: components["schemas"]["Plan"];
+                /** @description Only accounts in this state. */
+                state?: components["schemas"]["AccountState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountList"];
+                };
+            };
+            /** @description A query parameter is invalid; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminCreateAccount: {
         parameters: {
             query?: never;
@@ -1863,7 +1995,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key, or no live session. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1883,6 +2015,115 @@ export interface operations {
             };
             /** @description The body is not JSON. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: components["schemas"]["AdminAccount"];
+                    };
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with everything it had */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Part of its links deleted; repeat the DELETE to go on */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1936,7 +2177,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key, or no live session. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1945,7 +2186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource for this account. */
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2072,6 +2313,95 @@ export interface operations {
             };
         };
     };
+    adminReissueKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyReissue"];
+            };
+        };
+        responses: {
+            /** @description Created; `apiKey.key` is shown only here */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyReissued"];
+                };
+            };
+            /** @description Invalid input; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `plan_limit`: the account has its plan's maximum of active keys (send `revokeOthers`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listApiKeys: {
         parameters: {
             query?: never;
@@ -2102,7 +2432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2174,7 +2504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2252,7 +2582,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2333,7 +2663,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2419,7 +2749,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2505,7 +2835,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2565,6 +2895,15 @@ export interface operations {
             };
             /** @description Missing, unknown or revoked API key, or no live session. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's account is suspended. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3124,7 +3463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3241,7 +3580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
