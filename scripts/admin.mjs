@@ -12,6 +12,7 @@ const usage = `usage:
   npm run admin -- resume-account ACCOUNT_ID
   npm run admin -- reissue-key ACCOUNT_ID [--key-name NAME] [--revoke-others] [--key-only]
   npm run admin -- delete-account ACCOUNT_ID       its links, keys and click data; repeats until done
+  npm run admin -- invite ACCOUNT_ID --email EMAIL [--role owner|member]   a sign-up link for the dashboard
 options: --url URL (default $SMARTLINKS_URL, else http://127.0.0.1:$PORT with PORT defaulting to 8787),
          --token TOKEN (default $ADMIN_TOKEN), --key-only (print just the new API key)`;
 
@@ -37,6 +38,8 @@ try {
       "key-name": { type: "string" },
       "key-only": { type: "boolean" },
       "revoke-others": { type: "boolean" },
+      email: { type: "string" },
+      role: { type: "string" },
     },
   });
 } catch (e) {
@@ -88,6 +91,8 @@ function request() {
     }
     case "delete-account":
       return account && ["DELETE", account];
+    case "invite":
+      return account && opts.email !== undefined && ["POST", `${account}/invitations`, { email: opts.email, ...(opts.role ? { role: opts.role } : {}) }];
     default:
       return null;
   }

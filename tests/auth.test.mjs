@@ -401,6 +401,32 @@ describe("with self sign-up off", () => {
     assert.equal((await closed.api("GET", "/v1/links", { key })).status, 200);
   });
 
+  test("a suspended account's sessions are refused until it is resumed, and deleting it removes its people", async () => {
+    const { account } = await closed.account("Suspendable", "free");
+    const invited = await closed.api("POST", `/v1/admin/accounts/${account.id}/invitations`, {
+      key: ADMIN_TOKEN,
+      body: { email: "suspended@example.com" },
+    });
+    const ip = clientIp();
+    const joined = await closed.api("POST", "/v1/auth/signup", {
+      body: { email: "suspended@example.com", password: PASSWORD, invitation: invited.json.token },
+      headers: { "CF-Connecting-IP": ip },
+    });
+    const session = sessionOf(joined, ip);
+    const admin = (method, body) => closed.api(method, `/v1/admin/accounts/${account.id}`, { key: ADMIN_TOKEN, body });
+    assert.equal((await admin("PATCH", { state: "suspended" })).status, 200);
+    const refused = await closed.api("GET", "/v1/links", { headers: asBrowser(session) });
+    assertError(refused, 403, "forbidden", "this account is suspended; the dashboard is closed until the operator resumes it");
+    assert.equal((await admin("PATCH", { state: "active" })).status, 200);
+    assert.equal((await closed.api("GET", "/v1/links", { headers: asBrowser(session) })).status, 200);
+
+    assert.equal((await admin("DELETE")).status, 200);
+    assertError(await closed.api("GET", "/v1/links", { headers: asBrowser(session) }), 401, "unauthorized");
+    const db = await closed.d1();
+    const left = await db.prepare("SELECT (SELECT COUNT(*) FROM members WHERE account_id = ?1) AS members, (SELECT COUNT(*) FROM invitations WHERE account_id = ?1) AS invitations").bind(account.id).first();
+    assert.deepEqual(left, { members: 0, invitations: 0 });
+  });
+
   test("the operator's invitation needs the operator token and an existing account", async () => {
     const body = { email: "someone@example.com" };
     assertError(await closed.api("POST", "/v1/admin/accounts/acct_000000000000/invitations", { key: ADMIN_TOKEN, body }), 404, "not_found");
