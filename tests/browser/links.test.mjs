@@ -158,3 +158,50 @@ test("the links table searches, filters by tag, sorts, pages, copies and deletes
   assert.equal((await page.request.get(`${app.origin}/item-14`, { maxRedirects: 0 })).status(), 404);
   await page.context().close();
 });
+
+/** Presses Tab until the focused element is named `name` (its label, aria-label or text). */
+async function tabTo(page, name, limit = 60) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return (el.getAttribute("aria-label") ?? el.labels?.[0]?.textContent ?? el.textContent ?? "").trim();
+    });
+    if (focused === name) return;
+  }
+  assert.fail(`Tab never reached "${name}"`);
+}
+
+test("the dashboard works from the keyboard alone", async () => {
+  const page = await app.page();
+  await signUp(page, email("keyboard"), PASSWORD);
+  // On a fresh load the first Tab reaches the skip link.
+  await page.reload();
+  await page.getByRole("heading", { name: "Links", exact: true, level: 1 }).waitFor();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to content");
+
+  await tabTo(page, "New link");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "New link" }).waitFor();
+  await tabTo(page, "Destination URL");
+  await page.keyboard.type("https://example.com/typed");
+  await tabTo(page, "Slug");
+  await page.keyboard.type("typed");
+  await page.keyboard.press("Enter"); // submits the form
+  await page.getByRole("heading", { name: "Link settings" }).waitFor();
+
+  await tabTo(page, "Links");
+  await page.keyboard.press("Enter");
+  await page.getByRole("cell", { name: /typed/ }).first().waitFor();
+  await tabTo(page, "Delete typed");
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Delete this link?" });
+  await dialog.waitFor();
+  // Focus starts on Cancel; Escape closes the dialog and gives focus back.
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Cancel");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Delete typed");
+  await page.context().close();
+});

@@ -88,7 +88,7 @@ test("/docs renders the API reference from openapi.json", async () => {
 
 test("an unknown dashboard page says so", async () => {
   const page = await app.page();
-  await page.goto("/dashboard/nowhere");
+  await page.goto("/dashboard/links/link_000000000000/nowhere");
   await page.getByRole("heading", { name: "Page not found" }).waitFor();
   await capture(page, "not-found");
   await page.context().close();
