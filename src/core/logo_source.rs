@@ -8,9 +8,11 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
 use url::{Host, Url};
-
-use super::base64;
 
 /// Largest logo fetched or inlined: a logo covers at most a fifth of a 2048 px code,
 /// so a bigger file only costs fetch time and worker memory.
@@ -19,6 +21,15 @@ pub const MAX_LOGO_BYTES: usize = 512 * 1024;
 pub const MAX_REDIRECTS: usize = 3;
 /// Longest logo URL accepted (data URLs excepted; those are capped by [`MAX_LOGO_BYTES`]).
 const MAX_URL_BYTES: usize = 2048;
+
+/// Base64 as browsers read it in `data:` URLs (WHATWG forgiving-base64): padding
+/// optional, and stray low bits in the last character ignored.
+const DATA_URL_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// A vetted logo location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +118,9 @@ fn parse_data(rest: &str) -> Result<LogoSource, String> {
     if payload.len() / 4 * 3 > MAX_LOGO_BYTES + 3 {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES / 1024));
     }
-    let bytes = base64::decode(payload.trim()).ok_or("data URL is not valid base64")?;
+    let bytes = DATA_URL_BASE64
+        .decode(payload.trim())
+        .map_err(|e| format!("data URL is not valid base64 ({e})"))?;
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES / 1024));
     }
@@ -305,11 +318,24 @@ mod tests {
         assert_eq!(bytes, b"\x89PNG\r\n\x1a\n");
         assert_eq!(media_type, "image/png");
         assert!(LogoSource::parse("DATA:image/svg+xml;base64,PHN2Zy8+").is_ok());
+        // Unpadded, and with stray bits in the last character, as browsers accept.
+        for lenient in ["iVBORw0KGgo", "iVBORw0KGgp"] {
+            let Ok(LogoSource::Inline { bytes, .. }) =
+                LogoSource::parse(&format!("data:image/png;base64,{lenient}"))
+            else {
+                panic!("{lenient} refused");
+            };
+            assert_eq!(bytes, b"\x89PNG\r\n\x1a\n");
+        }
         for bad in [
             "data:text/html;base64,PGI+",
             "data:image/png,rawbytes",
             "data:image/png;base64",
             "data:image/png;base64,!!!",
+            "data:image/png;base64,Zg===",
+            "data:image/png;base64,Z",
+            "data:image/png;base64,Zm 9v",
+            "data:image/png;base64,Zm9v-_",
         ] {
             assert!(LogoSource::parse(bad).is_err(), "{bad}");
         }

@@ -8,8 +8,10 @@
 //! without padding), so the count can be raised later without breaking the
 //! hashes already stored.
 
-use super::base64;
+use base64::engine::general_purpose::STANDARD_NO_PAD_INDIFFERENT as BASE64;
+use base64::Engine as _;
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 use super::time::UnixMillis;
 
@@ -57,8 +59,8 @@ impl PasswordHash {
             pbkdf2::pbkdf2_hmac_array::<Sha256, HASH_BYTES>(password.as_bytes(), salt, iterations);
         PasswordHash(format!(
             "{SCHEME}${iterations}${}${}",
-            unpadded(&base64::encode(salt)),
-            unpadded(&base64::encode(&hash))
+            BASE64.encode(salt),
+            BASE64.encode(hash)
         ))
     }
 
@@ -91,18 +93,13 @@ impl PasswordHash {
         else {
             return false;
         };
-        let (Some(salt), Some(expected)) = (base64::decode(salt), base64::decode(expected)) else {
+        let (Ok(salt), Ok(expected)) = (BASE64.decode(salt), BASE64.decode(expected)) else {
             return false;
         };
         let actual =
             pbkdf2::pbkdf2_hmac_array::<Sha256, HASH_BYTES>(password.as_bytes(), &salt, iterations);
-        constant_time_eq(&actual, &expected)
+        actual.as_slice().ct_eq(&expected).into()
     }
-}
-
-/// Equal bytes, in time that depends only on the lengths.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The fixed window a failure at `now` counts in: failures are kept per
@@ -168,14 +165,9 @@ pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 /// Whether the posted token matches the one in the visitor's cookie.
 pub fn csrf_ok(cookie_token: Option<&str>, posted: &str) -> bool {
     match cookie_token {
-        Some(token) if !token.is_empty() => constant_time_eq(token.as_bytes(), posted.as_bytes()),
+        Some(token) if !token.is_empty() => token.as_bytes().ct_eq(posted.as_bytes()).into(),
         _ => false,
     }
-}
-
-/// Base64 without its `=` padding, as the stored format has always used.
-fn unpadded(text: &str) -> &str {
-    text.trim_end_matches('=')
 }
 
 #[cfg(test)]

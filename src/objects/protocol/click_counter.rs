@@ -30,11 +30,12 @@
 //! `first`), and the merged unique-visitor sketch itself rather than its
 //! estimate. No visitor identifier or IP address is in any of it.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Stub};
 
 use crate::core::analytics::{ClickEvent, Dimension, HourlyCount, SketchRange};
-use crate::core::base64;
 use crate::core::hll::Hll;
 use crate::core::period::Hour;
 use crate::shell::config;
@@ -95,7 +96,7 @@ impl ReportRows {
                     count: c.count,
                 })
                 .collect(),
-            sketch: base64::encode(&sketch.to_bytes()),
+            sketch: BASE64.encode(sketch.to_bytes()),
         }
     }
 
@@ -105,7 +106,9 @@ impl ReportRows {
     /// # Errors
     /// When the sketch does not decode.
     pub fn decode(self) -> Result<(Vec<HourlyCount>, Hll), String> {
-        let bytes = base64::decode(&self.sketch).ok_or("sketch is not base64")?;
+        let bytes = BASE64
+            .decode(&self.sketch)
+            .map_err(|e| format!("sketch is not base64: {e}"))?;
         let sketch = Hll::from_bytes(&bytes).map_err(|e| format!("bad sketch: {e}"))?;
         let counts = self
             .counts
