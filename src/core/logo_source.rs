@@ -216,6 +216,9 @@ pub fn is_public_v6(ip: Ipv6Addr) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use base64::engine::general_purpose::STANDARD;
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -349,5 +352,56 @@ mod tests {
         assert!(is_image_type("IMAGE/SVG+XML; charset=utf-8"));
         assert!(!is_image_type("text/html"));
         assert!(!is_image_type(""));
+    }
+
+    /// What every accepted source must satisfy, whatever text it came from.
+    fn check(parsed: Result<LogoSource, String>) -> Result<(), TestCaseError> {
+        match parsed {
+            Ok(LogoSource::Inline { bytes, media_type }) => {
+                prop_assert!(bytes.len() <= MAX_LOGO_BYTES);
+                prop_assert!(media_type.starts_with("image/"));
+            }
+            Ok(LogoSource::Remote(url)) => {
+                prop_assert_eq!(url.scheme(), "https");
+                prop_assert_eq!(vet(&url), Ok(()));
+            }
+            Err(message) => prop_assert!(!message.is_empty()),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_is_vetted_or_refused(text in "(?s).{0,300}") {
+            check(LogoSource::parse(&text))?;
+        }
+
+        #[test]
+        fn arbitrary_urls_on_any_host_are_vetted_or_refused(
+            scheme in "(https?|ftp|data|HTTPS)",
+            userinfo in "([a-z]{1,4}(:[a-z]{0,4})?@)?",
+            host in "(\\[[0-9a-f:.]{0,30}\\]|[0-9.]{1,16}|[a-z0-9.-]{0,20}|[0-9]{1,12}|0x[0-9a-f]{1,8})",
+            rest in "(?s).{0,40}",
+        ) {
+            check(LogoSource::parse(&format!("{scheme}://{userinfo}{host}{rest}")))?;
+        }
+
+        #[test]
+        fn arbitrary_data_urls_are_decoded_or_refused(meta in "(?s).{0,40}", payload in "(?s).{0,200}") {
+            check(LogoSource::parse(&format!("data:{meta},{payload}")))?;
+            check(LogoSource::parse(&format!("data:image/png;base64,{payload}")))?;
+        }
+
+        #[test]
+        fn base64_of_any_bytes_reads_back_padded_or_not(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2000),
+            padded in any::<bool>(),
+            media_type in proptest::sample::select(&["image/png", "image/jpeg", "image/svg+xml"][..]),
+        ) {
+            let text = STANDARD.encode(&bytes);
+            let text = if padded { text.as_str() } else { text.trim_end_matches('=') };
+            let parsed = LogoSource::parse(&format!("data:{media_type};base64,{text}"));
+            prop_assert_eq!(parsed, Ok(LogoSource::Inline { bytes, media_type: media_type.to_owned() }));
+        }
     }
 }

@@ -264,4 +264,49 @@ mod tests {
         assert_eq!(cookie(header, "__Host-sl_form"), Some("tok"));
         assert_eq!(cookie(header, "b"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn form_bodies_of_arbitrary_bytes_parse_without_panicking(body in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = FormPost::parse(&body);
+        }
+
+        #[test]
+        fn posted_fields_read_back_exactly(password in "(?s).{0,40}", csrf in "[A-Za-z0-9]{0,30}", other in "(?s).{0,20}") {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("other", &other)
+                .append_pair("password", &password)
+                .append_pair("csrf", &csrf)
+                .finish();
+            proptest::prop_assert_eq!(FormPost::parse(body.as_bytes()), FormPost { password, csrf });
+        }
+
+        #[test]
+        fn a_cookie_found_in_arbitrary_text_is_part_of_it(header in "(?s).{0,200}", name in "(?s).{0,12}") {
+            if let Some(value) = cookie(&header, &name) {
+                proptest::prop_assert!(header.contains(value));
+            }
+        }
+
+        #[test]
+        fn the_form_cookie_is_found_among_others(others in "([a-z]{1,5}=[a-z0-9]{0,5}; ){0,4}", token in "[A-Za-z0-9]{1,24}") {
+            let header = format!("{others}{CSRF_COOKIE}={token}");
+            proptest::prop_assert_eq!(cookie(&header, CSRF_COOKIE), Some(token.as_str()));
+        }
+
+        #[test]
+        fn arbitrary_stored_text_never_verifies(text in "(?s).{0,120}", password in "(?s).{0,20}") {
+            proptest::prop_assert!(!PasswordHash::from_stored(text).verify(&password));
+        }
+
+        #[test]
+        fn hash_shaped_text_with_arbitrary_parts_never_panics(iterations in "[0-9]{0,3}", salt in "[A-Za-z0-9+/=!]{0,30}", hash in "[A-Za-z0-9+/=]{0,50}") {
+            let _ = PasswordHash::from_stored(format!("{SCHEME}${iterations}${salt}${hash}")).verify("pw");
+        }
+
+        #[test]
+        fn csrf_tokens_match_only_themselves(a in "(?s).{0,30}", b in "(?s).{0,30}") {
+            proptest::prop_assert_eq!(csrf_ok(Some(&a), &b), !a.is_empty() && a == b);
+        }
+    }
 }

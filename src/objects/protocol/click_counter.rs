@@ -308,4 +308,14 @@ mod tests {
         assert_eq!(many.into_events().len(), 2);
         assert!(serde_json::from_str::<ClickBatch>(r#"{"at":1}"#).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn an_arbitrary_sketch_is_decoded_or_an_error(sketch in "(?s).{0,120}|[A-Za-z0-9+/]{0,200}={0,2}") {
+            let rows = ReportRows { counts: Vec::new(), sketch };
+            if let Err(message) = rows.decode() {
+                proptest::prop_assert!(message.contains("sketch"), "{message}");
+            }
+        }
+    }
 }
