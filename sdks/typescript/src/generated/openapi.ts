@@ -85,7 +85,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List accounts, oldest first, with their usage */
+        get: operations["adminListAccounts"];
         put?: never;
         /** Create an account and its first API key */
         post: operations["adminCreateAccount"];
@@ -104,14 +105,38 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** Read an account and its usage */
+        get: operations["adminGetAccount"];
         put?: never;
         post?: never;
+        /**
+         * Delete an account: its links (as DELETE /v1/links does), keys and click data
+         * @description Suspends the account first, then deletes up to 100 of its links per request. While links remain it answers 202: repeat the DELETE until it answers 200.
+         */
+        delete: operations["adminDeleteAccount"];
+        options?: never;
+        head?: never;
+        /** Change an account's name, plan, limit overrides or state (suspend, resume) */
+        patch: operations["adminUpdateAccount"];
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new key for an account (every scope), e.g. to replace a lost one */
+        post: operations["adminReissueKey"];
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an account's name, plan or limit overrides */
-        patch: operations["adminUpdateAccount"];
+        patch?: never;
         trace?: never;
     };
     "/v1/api-keys": {
@@ -498,6 +523,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -523,6 +549,7 @@ export interface components {
             name?: string;
             plan?: components["schemas"]["Plan"];
             limits?: components["schemas"]["LimitOverrides"];
+            state?: components["schemas"]["AccountState"];
         };
         ApiKey: {
             id: string;
@@ -561,6 +588,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -681,6 +709,51 @@ export interface components {
             /** Format: date-time */
             to: string;
         };
+        /**
+         * @description `suspended`: the account's API keys are refused (403) until it is `active` again; its links keep redirecting.
+         * @enum {string}
+         */
+        AccountState: "active" | "suspended";
+        AdminAccount: {
+            id: string;
+            name: string;
+            plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
+            limits: components["schemas"]["Limits"];
+            /** Format: date-time */
+            createdAt: string;
+            usage: {
+                links: number;
+                /** @description Active (unrevoked) keys. */
+                apiKeys: number;
+            };
+        };
+        AdminAccountList: {
+            accounts: components["schemas"]["AdminAccount"][];
+            total: number;
+            page: number;
+            limit: number;
+            pageSize: number;
+            totalPages: number;
+        };
+        KeyReissue: {
+            /** @default Reissued key */
+            name?: string;
+            /**
+             * @description Revoke every other key of the account in the same step; without it the plan's maxApiKeys applies.
+             * @default false
+             */
+            revokeOthers?: boolean;
+        };
+        AccountDeletion: {
+            message: string;
+            remainingLinks: number;
+        };
+        KeyReissued: {
+            apiKey: components["schemas"]["ApiKeyCreated"];
+            /** @description Keys revoked by `revokeOthers`. */
+            revokedKeys: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -782,7 +855,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -854,7 +927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -942,7 +1015,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1012,7 +1085,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1095,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1162,6 +1235,65 @@ export interface operations {
             };
         };
     };
+    adminListAccounts: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description SmartLinks name of the page size (default 20). Send this or `limit`, not both with different values. */
+                pageSize?: number;
+                /** @description SMO1 name of the page size (default 20). Send this or `pageSize`, not both with different values. */
+                limit?: number;
+                /** @description Case-insensitive match on the name or the id. */
+                search?: string;
+                /** @description Only accounts on this plan. */
+                plan?: components["schemas"]["Plan"];
+                /** @description Only accounts in this state. */
+                state?: components["schemas"]["AccountState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountList"];
+                };
+            };
+            /** @description A query parameter is invalid; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminCreateAccount: {
         parameters: {
             query?: never;
@@ -1196,7 +1328,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1216,6 +1348,115 @@ export interface operations {
             };
             /** @description The body is not JSON. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: components["schemas"]["AdminAccount"];
+                    };
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with everything it had */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Part of its links deleted; repeat the DELETE to go on */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1269,7 +1510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1278,7 +1519,96 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource for this account. */
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminReissueKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyReissue"];
+            };
+        };
+        responses: {
+            /** @description Created; `apiKey.key` is shown only here */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyReissued"];
+                };
+            };
+            /** @description Invalid input; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `plan_limit`: the account has its plan's maximum of active keys (send `revokeOthers`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1346,7 +1676,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1418,7 +1748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,7 +1826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1577,7 +1907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1663,7 +1993,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1749,7 +2079,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1809,6 +2139,15 @@ export interface operations {
             };
             /** @description Missing, unknown or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's account is suspended. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1890,7 +2229,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2007,7 +2346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
