@@ -13,9 +13,10 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::apikey::hash_secret;
-use super::password::{constant_time_eq, cookie, same_origin_post};
+use super::password::{cookie, same_origin_post};
 use super::random;
 use super::time::UnixMillis;
 
@@ -161,7 +162,7 @@ pub fn check_write(
     }
     match csrf_header {
         None | Some("") => Err(CsrfRefusal::MissingToken),
-        Some(sent) if constant_time_eq(sent.as_bytes(), csrf_token(token).as_bytes()) => Ok(()),
+        Some(sent) if bool::from(sent.as_bytes().ct_eq(csrf_token(token).as_bytes())) => Ok(()),
         Some(_) => Err(CsrfRefusal::WrongToken),
     }
 }
