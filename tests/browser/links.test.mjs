@@ -3,6 +3,7 @@
 // their inputs; search, tag filter, sort and pagination; copy; delete.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { startApp, signUp, capture, email, eventually, PASSWORD } from "./support.mjs";
 
@@ -84,10 +85,28 @@ test("create a link with options, follow it, and see the click on its chart", as
   assert.match(await page.locator("#chart-summary").innerText(), /^1 clicks? from /);
   await capture(page, "analytics-7d");
 
+  // The same report as CSV.
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+  assert.match(csv.suggestedFilename(), /^summer-sale-analytics-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
+  const lines = readFileSync(await csv.path(), "utf8").split("\r\n");
+  assert.equal(lines[0], "section,name,clicks");
+  assert.ok(lines.includes("summary,clicks,1"), lines.join("\n"));
+  assert.ok(lines.includes(`date,${today},1`), lines.join("\n"));
+  assert.ok(lines.includes("referrer,direct,1"), lines.join("\n"));
+
   // Hourly for 24 hours.
   await page.getByText("24 hours").click();
   await page.getByRole("heading", { name: "Clicks per hour" }).waitFor();
   await capture(page, "analytics-24h");
+
+  // A custom range, daily.
+  await page.getByText("Custom").click();
+  await page.getByLabel("From", { exact: true }).fill(today);
+  await page.getByLabel("To", { exact: true }).fill(today);
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.getByText(`${today} 00:00 to ${today} 23:59 UTC`).waitFor();
+  assert.equal(await page.locator("dd[aria-labelledby=stat-clicks]").innerText(), "1");
+  await capture(page, "analytics-custom");
   await page.context().close();
 });
 

@@ -68,6 +68,36 @@ test("design a QR code, download it as PNG and SVG, and decode both", async () =
   await page.context().close();
 });
 
+/** A 16×16 PNG logo of one colour, as a file to upload. */
+function logoPng() {
+  const png = new PNG({ width: 16, height: 16 });
+  for (let i = 0; i < png.data.length; i += 4) png.data.set([0xe6, 0x51, 0x00, 0xff], i);
+  return PNG.sync.write(png);
+}
+
+test("a logo uploaded in the designer is drawn on the code, which still decodes", async () => {
+  const page = await app.page();
+  await signUp(page, email("qrlogo"), PASSWORD);
+  const link = await createLink(page, "logo-poster");
+  await page.goto(`/dashboard/links/${link.id}/qr`);
+  const preview = page.getByRole("img", { name: `QR code for ${link.shortUrl}` });
+  await preview.waitFor();
+  const before = await preview.getAttribute("src");
+  await page.getByLabel("Upload an image").check();
+  await page.getByLabel("Logo file (PNG, JPEG or SVG)").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logoPng() });
+  // Error correction goes to H with a logo, and the preview is redrawn with it.
+  await page.waitForFunction((old) => document.querySelector(".qr-frame img")?.src !== old, before);
+  assert.equal(await page.getByLabel("Error correction").inputValue(), "H");
+  await capture(page, "qr-logo");
+  const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download PNG" }).click()]);
+  const bytes = readFileSync(await png.path());
+  const image = PNG.sync.read(bytes);
+  const centre = (image.width * (image.height / 2) + image.width / 2) * 4;
+  assert.deepEqual([...image.data.subarray(centre, centre + 3)], [0xe6, 0x51, 0x00], "the logo's colour at the centre");
+  assert.equal(decodePng(bytes), `${link.shortUrl}?qr=1`);
+  await page.context().close();
+});
+
 test("a saved style is what the public /{slug}/qr shows", async (t) => {
   // Saved styles are the hardening issue's endpoints (CONTRACTS.md); until
   // they are served, the designer says it cannot save, and this waits.
