@@ -1,29 +1,38 @@
 //! The KV namespace: one record per slug, read by the redirect.
 //!
-//! Key: the slug itself. Value, version 2, with short names because every
+//! Key: the slug itself. Value, version 3, with short names because every
 //! redirect reads and parses it, and absent/default options left out:
 //!
 //! ```text
-//! {"v":2,"id":"link_…","u":"https://…",   destination
+//! {"v":3,"id":"link_…","u":"https://…",   destination
 //!  "i":"https://…", "a":"https://…",      iOS / Android targets
 //!  "x":1767225599000, "f":"https://…",    expires at (Unix ms) / fallback after expiry
 //!  "c":100,                               click cap (max human clicks)
 //!  "p":"pbkdf2-sha256$…",                 password hash
 //!  "r":307, "q":false,                    redirect status (302 omitted) / forward query (true omitted)
-//!  "m":{"source":"…",…}, "d":true}        UTM / disabled
+//!  "m":{"source":"…",…}, "d":true,        UTM / disabled
+//!  "g":{"US":"https://…",…},              geo targets
+//!  "t":[["https://…",50],["https://…",50]], A/B test variants: [url, percentage]
+//!  "o":{"t":"…","d":"…","i":"https://…"}} social preview: title, description, image
 //! ```
 //!
-//! Version 1
-//! (`{"v":1,"id","url"}`, written before smart options existed) is still
-//! read, as a link with every option at its default.
+//! Older versions are still read: version 2 (written before geo targets,
+//! variants and previews existed) as a link without them, version 1
+//! (`{"v":1,"id","url"}`, before smart options) as a link with every option
+//! at its default. A build that does not know version 3 reads it as
+//! missing and rewrites it from D1 in its own version, so during a rolling
+//! deploy a link's newest options may be absent from KV until its next
+//! change; D1 keeps them all.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
+use crate::core::destination::DestinationUrl;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
+use crate::core::routing::{GeoTargets, SocialPreview, TestVariants, Variant};
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
 
@@ -44,7 +53,10 @@ fn yes() -> bool {
     true
 }
 
-/// Either version: v1 has `url`, v2 has `u` and the options.
+/// The version this build writes.
+const VERSION: u8 = 3;
+
+/// Any version: v1 has `url`, v2 `u` and the options, v3 also `g`, `t`, `o`.
 #[derive(Serialize, Deserialize)]
 struct Record {
     v: u8,
@@ -73,13 +85,30 @@ struct Record {
     m: Option<Map<String, Value>>,
     #[serde(default, skip_serializing_if = "is_false")]
     d: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    g: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<Vec<(String, u8)>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    o: Option<Preview>,
+}
+
+/// The social preview's short form.
+#[derive(Serialize, Deserialize)]
+struct Preview {
+    t: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    i: Option<String>,
 }
 
 impl Record {
     fn decode(self) -> Option<RedirectRecord> {
         match self.v {
             1 => Some(RedirectRecord::plain(self.id, self.url?)),
-            2 => Some(RedirectRecord {
+            // v2 has no `g`, `t` or `o`: they read as absent.
+            2 | 3 => Some(RedirectRecord {
                 link_id: self.id,
                 url: self.u?,
                 ios: self.i,
@@ -97,6 +126,26 @@ impl Record {
                 forward_query: self.q,
                 utm: self.m.as_ref().map(Utm::from_map).unwrap_or_default(),
                 disabled: self.d,
+                geo: self
+                    .g
+                    .as_ref()
+                    .map(GeoTargets::from_map)
+                    .unwrap_or_default(),
+                test_variants: TestVariants::from_stored(
+                    self.t
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(url, percentage)| Variant {
+                            url: DestinationUrl::from_stored(url),
+                            percentage,
+                        })
+                        .collect(),
+                ),
+                og: self.o.map(|o| SocialPreview {
+                    title: o.t,
+                    description: o.d,
+                    image: o.i.map(DestinationUrl::from_stored),
+                }),
             }),
             _ => None,
         }
@@ -105,7 +154,7 @@ impl Record {
     fn encode(record: &RedirectRecord) -> Record {
         let status = record.redirect_type.status();
         Record {
-            v: 2,
+            v: VERSION,
             id: record.link_id.clone(),
             url: None,
             u: Some(record.url.clone()),
@@ -119,6 +168,20 @@ impl Record {
             q: record.forward_query,
             m: (!record.utm.is_empty()).then(|| record.utm.to_map()),
             d: record.disabled,
+            g: (!record.geo.is_empty()).then(|| record.geo.to_map()),
+            t: (!record.test_variants.is_empty()).then(|| {
+                record
+                    .test_variants
+                    .variants()
+                    .iter()
+                    .map(|v| (v.url.as_str().to_owned(), v.percentage))
+                    .collect()
+            }),
+            o: record.og.as_ref().map(|og| Preview {
+                t: og.title.clone(),
+                d: og.description.clone(),
+                i: og.image.as_ref().map(|i| i.as_str().to_owned()),
+            }),
         }
     }
 }
@@ -158,6 +221,7 @@ pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn plain() -> RedirectRecord {
         RedirectRecord::plain("link_a".into(), "https://e.com/".into())
@@ -167,7 +231,7 @@ mod tests {
     fn a_plain_record_is_compact() {
         assert_eq!(
             serialize(&plain()).unwrap(),
-            r#"{"v":2,"id":"link_a","u":"https://e.com/"}"#
+            r#"{"v":3,"id":"link_a","u":"https://e.com/"}"#
         );
     }
 
@@ -187,12 +251,45 @@ mod tests {
                 ..Utm::default()
             },
             disabled: true,
+            geo: GeoTargets::from_map(
+                json!({"US": "https://us.example/", "DE": "https://de.example/"})
+                    .as_object()
+                    .unwrap(),
+            ),
+            test_variants: TestVariants::from_stored(vec![
+                Variant {
+                    url: DestinationUrl::from_stored("https://a.example/".into()),
+                    percentage: 30,
+                },
+                Variant {
+                    url: DestinationUrl::from_stored("https://b.example/".into()),
+                    percentage: 70,
+                },
+            ]),
+            og: Some(SocialPreview {
+                title: "Spring <sale>".into(),
+                description: Some("Up to \"50%\" off".into()),
+                image: Some(DestinationUrl::from_stored(
+                    "https://img.example/a.png".into(),
+                )),
+            }),
             ..plain()
         };
         let text = serialize(&record).unwrap();
         assert!(text.contains(r#""r":307"#) && text.contains(r#""q":false"#));
         assert!(text.contains(r#""c":100"#));
+        assert!(text.contains(r#""g":{"DE":"https://de.example/","US":"https://us.example/"}"#));
+        assert!(text.contains(r#""t":[["https://a.example/",30],["https://b.example/",70]]"#));
         assert_eq!(parse(&text), Some(record));
+    }
+
+    #[test]
+    fn version_2_records_still_read_without_the_routing_options() {
+        let v2 = r#"{"v":2,"id":"link_a","u":"https://e.com/","i":"https://i.example/","r":307}"#;
+        let record = parse(v2).unwrap();
+        assert_eq!(record.ios.as_deref(), Some("https://i.example/"));
+        assert_eq!(record.redirect_type, RedirectType::TemporaryRedirect);
+        assert!(record.geo.is_empty() && record.test_variants.is_empty() && record.og.is_none());
     }
 
     #[test]
@@ -207,8 +304,9 @@ mod tests {
     fn unknown_or_corrupt_records_read_as_missing() {
         for text in [
             "{not json",
-            r#"{"v":3,"id":"link_a","u":"https://e.com/"}"#,
+            r#"{"v":4,"id":"link_a","u":"https://e.com/"}"#,
             r#"{"v":2,"id":"link_a"}"#,
+            r#"{"v":3,"id":"link_a","u":"https://e.com/","t":[["https://a.example/",300]]}"#,
             r#"{"v":2,"id":"link_a","u":"https://e.com/","r":303}"#,
         ] {
             assert_eq!(parse(text), None, "{text}");

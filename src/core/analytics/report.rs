@@ -4,6 +4,7 @@
 
 use super::{Dimension, HourlyCount, Source};
 use crate::core::period::{Hour, Period};
+use crate::core::routing::Target;
 use crate::core::time::Day;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -19,6 +20,8 @@ pub struct ReportInput<'a> {
     pub counts: &'a [HourlyCount],
     /// `Hll::estimate` of the merged sketches of `analytics::sketches_for`.
     pub unique_visitors: u64,
+    /// The same estimate for each A/B variant's sketches, by number.
+    pub variant_visitors: &'a BTreeMap<u8, u64>,
 }
 
 /// The analytics response. Field names follow both documents: camelCase
@@ -44,8 +47,27 @@ pub struct AnalyticsReport {
     pub os: Breakdown,
     pub sources: Breakdown,
     pub qr_clicks: u64,
-    /// Bot hits (crawlers, previews, HEAD): never part of clicks or uniques.
+    /// Bot hits (crawlers, link checkers, HEAD): never part of clicks or
+    /// uniques.
     pub bots: u64,
+    /// Social previews served to link-unfurling bots: apart from clicks and
+    /// bot hits.
+    pub unfurls: u64,
+    /// Clicks per routing target: `default`, `ios`, `android`, `geo:US`,
+    /// `variant:1`, `fallback` (`core::routing::Target`).
+    pub targets: Breakdown,
+    /// Clicks and unique visitors per A/B variant, by variant number.
+    pub variants: Vec<VariantClicks>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariantClicks {
+    /// Numbered from 1 in `testVariants` order.
+    pub variant: u8,
+    pub clicks: u64,
+    #[serde(rename = "uniqueClicks")]
+    pub unique_clicks_camel: u64,
+    pub unique_clicks: u64,
 }
 
 /// RFC 3339 bounds, as in the SmartLinks example.
@@ -112,14 +134,20 @@ pub fn build_report(input: ReportInput<'_>) -> AnalyticsReport {
             add(&mut by_day, row.hour.day(), row.count);
         }
     }
-    let bots = by_dimension
-        .remove(&Dimension::Bots)
-        .map_or(0, |totals| totals.values().sum());
+    let mut total_of = |dimension| {
+        by_dimension
+            .remove(&dimension)
+            .map_or(0, |totals: BTreeMap<&str, u64>| totals.values().sum())
+    };
+    let bots = total_of(Dimension::Bots);
+    let unfurls = total_of(Dimension::Unfurls);
     let mut breakdown = |dimension, label| Breakdown::new(label, by_dimension.remove(&dimension));
     let total_clicks = by_day.values().sum();
     let unique_clicks = input.unique_visitors.min(total_clicks);
     let platforms = breakdown(Dimension::Platform, "platform");
     let sources = breakdown(Dimension::Source, "source");
+    let targets = breakdown(Dimension::Target, "target");
+    let variants = variant_clicks(&targets, input.variant_visitors);
     AnalyticsReport {
         link_id: input.link_id.to_owned(),
         slug: input.slug.to_owned(),
@@ -162,7 +190,31 @@ pub fn build_report(input: ReportInput<'_>) -> AnalyticsReport {
         qr_clicks: sources.clicks_for(Source::Qr.as_str()),
         sources,
         bots,
+        unfurls,
+        targets,
+        variants,
     }
+}
+
+/// Each variant's clicks (from the `targets` breakdown) and unique
+/// visitors, capped at its clicks like the link's.
+fn variant_clicks(targets: &Breakdown, visitors: &BTreeMap<u8, u64>) -> Vec<VariantClicks> {
+    let mut variants: Vec<VariantClicks> = targets
+        .entries
+        .iter()
+        .filter_map(|(name, clicks)| {
+            let variant = Target::parse(name)?.variant()?;
+            let unique = visitors.get(&variant).copied().unwrap_or(0).min(*clicks);
+            Some(VariantClicks {
+                variant,
+                clicks: *clicks,
+                unique_clicks_camel: unique,
+                unique_clicks: unique,
+            })
+        })
+        .collect();
+    variants.sort_by_key(|v| v.variant);
+    variants
 }
 
 fn add<K: Ord>(totals: &mut BTreeMap<K, u64>, key: K, count: u64) {

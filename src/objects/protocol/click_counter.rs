@@ -28,7 +28,10 @@
 //! counters (shards of one hot link) can be merged by the caller: per-hour
 //! `clicks` rows, every other dimension summed over the range (stamped with
 //! `first`), and the merged unique-visitor sketch itself rather than its
-//! estimate. No visitor identifier or IP address is in any of it.
+//! estimate, and one such sketch per A/B variant. No visitor identifier or
+//! IP address is in any of it.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Stub};
@@ -73,6 +76,18 @@ pub struct ReportRows {
     pub counts: Vec<WireCount>,
     /// `Hll::to_bytes` of the merged sketches, base64.
     pub sketch: String,
+    /// The merged sketches of each A/B variant, by number; absent from
+    /// counters older than variants.
+    #[serde(default)]
+    pub variants: BTreeMap<u8, String>,
+}
+
+/// [`ReportRows`], decoded.
+#[derive(Debug, PartialEq)]
+pub struct Report {
+    pub counts: Vec<HourlyCount>,
+    pub sketch: Hll,
+    pub variants: BTreeMap<u8, Hll>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,7 +99,7 @@ pub struct WireCount {
 }
 
 impl ReportRows {
-    pub fn new(counts: &[HourlyCount], sketch: &Hll) -> Self {
+    pub fn new(counts: &[HourlyCount], sketch: &Hll, variants: &BTreeMap<u8, Hll>) -> Self {
         ReportRows {
             counts: counts
                 .iter()
@@ -96,17 +111,25 @@ impl ReportRows {
                 })
                 .collect(),
             sketch: base64::encode(&sketch.to_bytes()),
+            variants: variants
+                .iter()
+                .map(|(&n, sketch)| (n, base64::encode(&sketch.to_bytes())))
+                .collect(),
         }
     }
 
-    /// The rows and the sketch; rows of an unknown dimension (a newer
+    /// The rows and the sketches; rows of an unknown dimension (a newer
     /// counter) are skipped rather than failing the report.
     ///
     /// # Errors
-    /// When the sketch does not decode.
-    pub fn decode(self) -> Result<(Vec<HourlyCount>, Hll), String> {
-        let bytes = base64::decode(&self.sketch).ok_or("sketch is not base64")?;
-        let sketch = Hll::from_bytes(&bytes).map_err(|e| format!("bad sketch: {e}"))?;
+    /// When a sketch does not decode.
+    pub fn decode(self) -> Result<Report, String> {
+        let sketch = decode_sketch(&self.sketch)?;
+        let variants = self
+            .variants
+            .iter()
+            .map(|(&n, text)| Ok((n, decode_sketch(text)?)))
+            .collect::<Result<BTreeMap<u8, Hll>, String>>()?;
         let counts = self
             .counts
             .into_iter()
@@ -119,8 +142,17 @@ impl ReportRows {
                 })
             })
             .collect();
-        Ok((counts, sketch))
+        Ok(Report {
+            counts,
+            sketch,
+            variants,
+        })
     }
+}
+
+fn decode_sketch(text: &str) -> Result<Hll, String> {
+    let bytes = base64::decode(text).ok_or("sketch is not base64")?;
+    Hll::from_bytes(&bytes).map_err(|e| format!("bad sketch: {e}"))
 }
 
 /// The query string of `GET /report`.
@@ -282,7 +314,8 @@ mod tests {
             value: "DE".into(),
             count: 3,
         }];
-        let mut rows = ReportRows::new(&counts, &sketch);
+        let variants = BTreeMap::from([(2, sketch.clone())]);
+        let mut rows = ReportRows::new(&counts, &sketch, &variants);
         rows.counts.push(WireCount {
             hour: 7,
             dimension: "future".into(),
@@ -291,9 +324,23 @@ mod tests {
         });
         let json = serde_json::to_string(&rows).unwrap();
         let back: ReportRows = serde_json::from_str(&json).unwrap();
-        let (decoded, decoded_sketch) = back.decode().unwrap();
-        assert_eq!(decoded, counts);
-        assert_eq!(decoded_sketch, sketch);
+        assert_eq!(
+            back.decode().unwrap(),
+            Report {
+                counts: counts.to_vec(),
+                sketch,
+                variants
+            }
+        );
+    }
+
+    #[test]
+    fn a_report_without_variant_sketches_still_reads() {
+        let rows = ReportRows::new(&[], &Hll::new(), &BTreeMap::new());
+        let mut json: serde_json::Value = serde_json::to_value(&rows).unwrap();
+        json.as_object_mut().unwrap().remove("variants");
+        let back: ReportRows = serde_json::from_value(json).unwrap();
+        assert!(back.decode().unwrap().variants.is_empty());
     }
 
     #[test]
