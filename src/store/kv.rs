@@ -29,6 +29,7 @@ use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
 use crate::core::destination::DestinationUrl;
+use crate::core::ids::LinkId;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
@@ -106,10 +107,13 @@ struct Preview {
 impl Record {
     fn decode(self) -> Option<RedirectRecord> {
         match self.v {
-            1 => Some(RedirectRecord::plain(self.id, self.url?)),
+            1 => Some(RedirectRecord::plain(
+                LinkId::from_stored(self.id),
+                self.url?,
+            )),
             // v2 has no `g`, `t` or `o`: they read as absent.
             2 | 3 => Some(RedirectRecord {
-                link_id: self.id,
+                link_id: LinkId::from_stored(self.id),
                 url: self.u?,
                 ios: self.i,
                 android: self.a,
@@ -155,7 +159,7 @@ impl Record {
         let status = record.redirect_type.status();
         Record {
             v: VERSION,
-            id: record.link_id.clone(),
+            id: record.link_id.as_str().to_owned(),
             url: None,
             u: Some(record.url.clone()),
             i: record.ios.clone(),
@@ -224,7 +228,10 @@ mod tests {
     use serde_json::json;
 
     fn plain() -> RedirectRecord {
-        RedirectRecord::plain("link_a".into(), "https://e.com/".into())
+        RedirectRecord::plain(
+            LinkId::from_stored("link_a".into()),
+            "https://e.com/".into(),
+        )
     }
 
     #[test]

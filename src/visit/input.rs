@@ -35,7 +35,12 @@ impl VisitInput {
                 .headers()
                 .get(config::CLIENT_IP_HEADER)?
                 .unwrap_or_default();
-            Some(fingerprint(&secret, &ip, &user_agent, &record.link_id))
+            Some(fingerprint(
+                &secret,
+                &ip,
+                &user_agent,
+                record.link_id.as_str(),
+            ))
         } else {
             None
         };

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::core::destination::DestinationUrl;
+use crate::core::ids::LinkId;
 use crate::core::routing::Variant;
 use serde_json::json;
 
@@ -28,7 +29,10 @@ fn preview() -> SocialPreview {
 /// A link with every routing option: device targets, geo targets for US
 /// and DE, a 50/50 test, and a social preview.
 fn everything() -> RedirectRecord {
-    let mut r = RedirectRecord::plain("link_x".into(), "https://example.com/page".into());
+    let mut r = RedirectRecord::plain(
+        LinkId::from_stored("link_x".into()),
+        "https://example.com/page".into(),
+    );
     r.ios = Some("https://apps.apple.com/app".into());
     r.android = Some("https://play.google.com/app".into());
     r.geo = GeoTargets::from_map(

@@ -7,6 +7,7 @@ use crate::core::analytics::{
     ClickEvent, ClickRequest, Dimension, HourlyCount, ReferrerRows, SketchKey, SketchRange, Source,
 };
 use crate::core::hll::Hll;
+use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
 use crate::core::routing::Target;
 use std::collections::BTreeMap;
@@ -114,7 +115,7 @@ impl FakeCounter {
         let variant_visitors: BTreeMap<u8, u64> =
             variants.iter().map(|(&n, s)| (n, s.estimate())).collect();
         build_report(ReportInput {
-            link_id: "link_abc123",
+            link_id: &LinkId::from_stored("link_abc123".into()),
             slug: "summer",
             period,
             counts: &counts,
