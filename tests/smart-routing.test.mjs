@@ -103,8 +103,8 @@ for (const [dialect, variantsName] of Object.entries(SPELLINGS)) {
     assert.deepEqual(JSON.parse(await (await worker.kv()).get(`route-kv-${tag}`)), {
       v: 3, id: link.id, u: "https://example.com/kv",
       g: { DE: "https://example.com/de" },
-      t: [["https://example.com/a", 50], ["https://example.com/b", 50]],
-      o: { t: "T" },
+      t: HALVES,
+      o: { title: "T" },
     });
   });
 

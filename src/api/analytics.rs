@@ -3,8 +3,6 @@
 //! (SmartLinks; a slug works there too, as everywhere a link is named).
 //! Either takes `period=24h|7d|30d|90d` or `from`/`to`.
 
-use std::collections::BTreeMap;
-
 use worker::{console_error, Request, Response};
 
 use super::error::ApiError;
@@ -50,10 +48,10 @@ pub async fn report(
         console_error!("analytics of {} unreadable: {e}", link.id);
         ApiError::Internal
     })?;
-    let variant_visitors: BTreeMap<u8, u64> = rows
+    let variant_visitors: Vec<(u8, u64)> = rows
         .variants
         .iter()
-        .map(|(&n, sketch)| (n, sketch.estimate()))
+        .map(|(n, sketch)| (*n, sketch.estimate()))
         .collect();
     let report = build_report(ReportInput {
         link_id: &link.id,

@@ -36,8 +36,12 @@ impl CountryCode {
         };
         let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
         let upper = std::str::from_utf8(&code).ok()?;
-        (upper == "XK" || isocountry::CountryCode::for_alpha2(upper).is_ok())
-            .then_some(CountryCode(code))
+        // A binary search of the library's alphabetical list: its own
+        // `for_alpha2` compiles to 10 KiB of string comparisons.
+        let assigned = isocountry::CountryCode::as_array_alpha2()
+            .binary_search_by(|c| c.alpha2().cmp(upper))
+            .is_ok();
+        (assigned || upper == "XK").then_some(CountryCode(code))
     }
 
     pub fn as_str(&self) -> &str {
@@ -119,17 +123,15 @@ impl GeoTargets {
     /// Reads [`GeoTargets::to_map`]'s output back; entries this build
     /// cannot read are skipped.
     pub fn from_map(map: &Map<String, Value>) -> GeoTargets {
-        GeoTargets(
-            map.iter()
-                .filter_map(|(code, url)| {
-                    let url = url.as_str()?;
-                    Some((
-                        CountryCode::parse(code)?,
-                        DestinationUrl::from_stored(url.to_owned()),
-                    ))
-                })
-                .collect(),
-        )
+        // Inserts rather than `collect`: a BTreeMap built from an iterator
+        // sorts it first, and that sort's code costs the bundle ~20 KiB.
+        let mut targets = BTreeMap::new();
+        for (code, url) in map {
+            if let (Some(country), Some(url)) = (CountryCode::parse(code), url.as_str()) {
+                targets.insert(country, DestinationUrl::from_stored(url.to_owned()));
+            }
+        }
+        GeoTargets(targets)
     }
 }
 

@@ -12,8 +12,14 @@
 //!  "r":307, "q":false,                    redirect status (302 omitted) / forward query (true omitted)
 //!  "m":{"source":"…",…}, "d":true,        UTM / disabled
 //!  "g":{"US":"https://…",…},              geo targets
-//!  "t":[["https://…",50],["https://…",50]], A/B test variants: [url, percentage]
-//!  "o":{"t":"…","d":"…","i":"https://…"}} social preview: title, description, image
+//!  "t":[{"url":"https://…","percentage":50},…],   A/B test variants
+//!  "o":{"title":"…","description":"…","image":"https://…"}}  social preview
+//! ```
+//!
+//! `t` and `o` have the shape of D1's `test_variants` and `og` columns
+//! (`store::routing`), so one piece of code reads both.
+//!
+//! ```text
 //! ```
 //!
 //! Older versions are still read: version 2 (written before geo targets,
@@ -28,14 +34,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
-use crate::core::destination::DestinationUrl;
 use crate::core::ids::LinkId;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
-use crate::core::routing::{GeoTargets, SocialPreview, TestVariants, Variant};
+use crate::core::routing::GeoTargets;
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
+use crate::store::routing::{
+    preview_of, stored_preview, stored_variants, variants_of, StoredPreview, StoredVariant,
+};
 
 /// How long an edge location may serve a record from its cache. KV's
 /// minimum; bounds how long a changed or deleted link can keep resolving
@@ -89,19 +97,9 @@ struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     g: Option<Map<String, Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    t: Option<Vec<(String, u8)>>,
+    t: Option<Vec<StoredVariant>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    o: Option<Preview>,
-}
-
-/// The social preview's short form.
-#[derive(Serialize, Deserialize)]
-struct Preview {
-    t: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    d: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    i: Option<String>,
+    o: Option<StoredPreview>,
 }
 
 impl Record {
@@ -135,21 +133,8 @@ impl Record {
                     .as_ref()
                     .map(GeoTargets::from_map)
                     .unwrap_or_default(),
-                test_variants: TestVariants::from_stored(
-                    self.t
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(url, percentage)| Variant {
-                            url: DestinationUrl::from_stored(url),
-                            percentage,
-                        })
-                        .collect(),
-                ),
-                og: self.o.map(|o| SocialPreview {
-                    title: o.t,
-                    description: o.d,
-                    image: o.i.map(DestinationUrl::from_stored),
-                }),
+                test_variants: variants_of(self.t),
+                og: self.o.map(preview_of),
             }),
             _ => None,
         }
@@ -173,19 +158,8 @@ impl Record {
             m: (!record.utm.is_empty()).then(|| record.utm.to_map()),
             d: record.disabled,
             g: (!record.geo.is_empty()).then(|| record.geo.to_map()),
-            t: (!record.test_variants.is_empty()).then(|| {
-                record
-                    .test_variants
-                    .variants()
-                    .iter()
-                    .map(|v| (v.url.as_str().to_owned(), v.percentage))
-                    .collect()
-            }),
-            o: record.og.as_ref().map(|og| Preview {
-                t: og.title.clone(),
-                d: og.description.clone(),
-                i: og.image.as_ref().map(|i| i.as_str().to_owned()),
-            }),
+            t: stored_variants(&record.test_variants),
+            o: record.og.as_ref().map(stored_preview),
         }
     }
 }
@@ -225,6 +199,8 @@ pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::destination::DestinationUrl;
+    use crate::core::routing::{SocialPreview, TestVariants, Variant};
     use serde_json::json;
 
     fn plain() -> RedirectRecord {
@@ -286,7 +262,9 @@ mod tests {
         assert!(text.contains(r#""r":307"#) && text.contains(r#""q":false"#));
         assert!(text.contains(r#""c":100"#));
         assert!(text.contains(r#""g":{"DE":"https://de.example/","US":"https://us.example/"}"#));
-        assert!(text.contains(r#""t":[["https://a.example/",30],["https://b.example/",70]]"#));
+        assert!(text.contains(
+            r#""t":[{"url":"https://a.example/","percentage":30},{"url":"https://b.example/","percentage":70}]"#
+        ));
         assert_eq!(parse(&text), Some(record));
     }
 
@@ -313,7 +291,7 @@ mod tests {
             "{not json",
             r#"{"v":4,"id":"link_a","u":"https://e.com/"}"#,
             r#"{"v":2,"id":"link_a"}"#,
-            r#"{"v":3,"id":"link_a","u":"https://e.com/","t":[["https://a.example/",300]]}"#,
+            r#"{"v":3,"id":"link_a","u":"https://e.com/","t":[{"url":"https://a.example/","percentage":300}]}"#,
             r#"{"v":2,"id":"link_a","u":"https://e.com/","r":303}"#,
         ] {
             assert_eq!(parse(text), None, "{text}");

@@ -1,7 +1,7 @@
 //! The `links` table, and `link_tags` beside it (one row per tag, in the
 //! order sent, indexed by account and tag for the listing's filter).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use worker::{query, D1Database};
 
@@ -12,9 +12,12 @@ use crate::core::link::{Link, LinkRef};
 use crate::core::listing::ListQuery;
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
-use crate::core::routing::{GeoTargets, SocialPreview, TestVariants, Variant};
+use crate::core::routing::GeoTargets;
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
+use crate::store::routing::{
+    preview_of, stored_preview, stored_variants, variants_of, StoredPreview, StoredVariant,
+};
 
 const COLUMNS: &str = "id, account_id, slug, url, title, metadata, clicks, created_at, updated_at, \
      ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled, \
@@ -53,21 +56,6 @@ struct Row {
     test_variants: Option<String>,
     og: Option<String>,
     tags: String,
-}
-
-/// `test_variants`' stored form.
-#[derive(Serialize, Deserialize)]
-struct StoredVariant {
-    url: String,
-    percentage: u8,
-}
-
-/// `og`'s stored form.
-#[derive(Serialize, Deserialize)]
-struct StoredPreview {
-    title: String,
-    description: Option<String>,
-    image: Option<String>,
 }
 
 impl Row {
@@ -116,25 +104,14 @@ impl Row {
                     .and_then(|g| serde_json::from_str::<Map<String, Value>>(&g).ok())
                     .map(|m| GeoTargets::from_map(&m))
                     .unwrap_or_default(),
-                test_variants: TestVariants::from_stored(
+                test_variants: variants_of(
                     self.test_variants
-                        .and_then(|t| serde_json::from_str::<Vec<StoredVariant>>(&t).ok())
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|v| Variant {
-                            url: DestinationUrl::from_stored(v.url),
-                            percentage: v.percentage,
-                        })
-                        .collect(),
+                        .and_then(|t| serde_json::from_str::<Vec<StoredVariant>>(&t).ok()),
                 ),
                 og: self
                     .og
                     .and_then(|o| serde_json::from_str::<StoredPreview>(&o).ok())
-                    .map(|o| SocialPreview {
-                        title: o.title,
-                        description: o.description,
-                        image: o.image.map(DestinationUrl::from_stored),
-                    }),
+                    .map(preview_of),
             },
             created_at: UnixMillis(self.created_at),
             updated_at: UnixMillis(self.updated_at),
@@ -159,27 +136,12 @@ fn geo_text(link: &Link) -> Option<String> {
 }
 
 fn test_variants_text(link: &Link) -> Option<String> {
-    let variants = link.options.test_variants.variants();
-    let stored: Vec<StoredVariant> = variants
-        .iter()
-        .map(|v| StoredVariant {
-            url: v.url.as_str().to_owned(),
-            percentage: v.percentage,
-        })
-        .collect();
-    (!stored.is_empty())
-        .then(|| serde_json::to_string(&stored).ok())
-        .flatten()
+    stored_variants(&link.options.test_variants).and_then(|v| serde_json::to_string(&v).ok())
 }
 
 fn og_text(link: &Link) -> Option<String> {
     let og = link.options.og.as_ref()?;
-    serde_json::to_string(&StoredPreview {
-        title: og.title.clone(),
-        description: og.description.clone(),
-        image: og.image.as_ref().map(|i| i.as_str().to_owned()),
-    })
-    .ok()
+    serde_json::to_string(&stored_preview(og)).ok()
 }
 
 fn tags_text(link: &Link) -> String {

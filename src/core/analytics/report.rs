@@ -5,7 +5,7 @@
 use super::{Dimension, HourlyCount, Source};
 use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
-use crate::core::routing::Target;
+use crate::core::routing::{Target, MAX_VARIANTS};
 use crate::core::time::Day;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -22,7 +22,7 @@ pub struct ReportInput<'a> {
     /// `Hll::estimate` of the merged sketches of `analytics::sketches_for`.
     pub unique_visitors: u64,
     /// The same estimate for each A/B variant's sketches, by number.
-    pub variant_visitors: &'a BTreeMap<u8, u64>,
+    pub variant_visitors: &'a [(u8, u64)],
 }
 
 /// The analytics response. Field names follow both documents: camelCase
@@ -198,24 +198,25 @@ pub fn build_report(input: ReportInput<'_>) -> AnalyticsReport {
 }
 
 /// Each variant's clicks (from the `targets` breakdown) and unique
-/// visitors, capped at its clicks like the link's.
-fn variant_clicks(targets: &Breakdown, visitors: &BTreeMap<u8, u64>) -> Vec<VariantClicks> {
-    let mut variants: Vec<VariantClicks> = targets
-        .entries
-        .iter()
-        .filter_map(|(name, clicks)| {
-            let variant = Target::parse(name)?.variant()?;
-            let unique = visitors.get(&variant).copied().unwrap_or(0).min(*clicks);
-            Some(VariantClicks {
+/// visitors, capped at its clicks like the link's, in variant order.
+fn variant_clicks(targets: &Breakdown, visitors: &[(u8, u64)]) -> Vec<VariantClicks> {
+    (1..=MAX_VARIANTS)
+        .filter_map(|n| u8::try_from(n).ok())
+        .filter_map(|variant| {
+            let clicks = targets.clicks_for(&Target::Variant(variant).to_string());
+            let estimate = visitors
+                .iter()
+                .find(|(n, _)| *n == variant)
+                .map_or(0, |&(_, uniques)| uniques);
+            let unique = estimate.min(clicks);
+            (clicks > 0).then_some(VariantClicks {
                 variant,
-                clicks: *clicks,
+                clicks,
                 unique_clicks_camel: unique,
                 unique_clicks: unique,
             })
         })
-        .collect();
-    variants.sort_by_key(|v| v.variant);
-    variants
+        .collect()
 }
 
 fn add<K: Ord>(totals: &mut BTreeMap<K, u64>, key: K, count: u64) {

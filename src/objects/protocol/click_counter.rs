@@ -77,10 +77,18 @@ pub struct ReportRows {
     pub counts: Vec<WireCount>,
     /// `Hll::to_bytes` of the merged sketches, base64.
     pub sketch: String,
-    /// The merged sketches of each A/B variant, by number; absent from
+    /// The merged sketches of each A/B variant that has one; absent from
     /// counters older than variants.
     #[serde(default)]
-    pub variants: BTreeMap<u8, String>,
+    pub variants: Vec<VariantSketch>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VariantSketch {
+    /// Numbered from 1.
+    pub variant: u8,
+    /// `Hll::to_bytes`, base64.
+    pub sketch: String,
 }
 
 /// [`ReportRows`], decoded.
@@ -88,7 +96,8 @@ pub struct ReportRows {
 pub struct Report {
     pub counts: Vec<HourlyCount>,
     pub sketch: Hll,
-    pub variants: BTreeMap<u8, Hll>,
+    /// By variant number, ascending.
+    pub variants: Vec<(u8, Hll)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -114,7 +123,10 @@ impl ReportRows {
             sketch: base64::encode(&sketch.to_bytes()),
             variants: variants
                 .iter()
-                .map(|(&n, sketch)| (n, base64::encode(&sketch.to_bytes())))
+                .map(|(&variant, sketch)| VariantSketch {
+                    variant,
+                    sketch: base64::encode(&sketch.to_bytes()),
+                })
                 .collect(),
         }
     }
@@ -129,8 +141,8 @@ impl ReportRows {
         let variants = self
             .variants
             .iter()
-            .map(|(&n, text)| Ok((n, decode_sketch(text)?)))
-            .collect::<Result<BTreeMap<u8, Hll>, String>>()?;
+            .map(|v| Ok((v.variant, decode_sketch(&v.sketch)?)))
+            .collect::<Result<Vec<(u8, Hll)>, String>>()?;
         let counts = self
             .counts
             .into_iter()
@@ -320,8 +332,7 @@ mod tests {
             value: "DE".into(),
             count: 3,
         }];
-        let variants = BTreeMap::from([(2, sketch.clone())]);
-        let mut rows = ReportRows::new(&counts, &sketch, &variants);
+        let mut rows = ReportRows::new(&counts, &sketch, &BTreeMap::from([(2, sketch.clone())]));
         rows.counts.push(WireCount {
             hour: 7,
             dimension: "future".into(),
@@ -334,8 +345,8 @@ mod tests {
             back.decode().unwrap(),
             Report {
                 counts: counts.to_vec(),
-                sketch,
-                variants
+                sketch: sketch.clone(),
+                variants: vec![(2, sketch)]
             }
         );
     }

@@ -290,7 +290,7 @@ fn ties_are_broken_by_name() {
         period: &p,
         counts: &counts,
         unique_visitors: 0,
-        variant_visitors: &BTreeMap::new(),
+        variant_visitors: &[],
     });
     assert_eq!(
         pairs(&report.referrers),

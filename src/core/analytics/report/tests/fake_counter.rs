@@ -112,7 +112,7 @@ impl FakeCounter {
                 }
             }
         }
-        let variant_visitors: BTreeMap<u8, u64> =
+        let variant_visitors: Vec<(u8, u64)> =
             variants.iter().map(|(&n, s)| (n, s.estimate())).collect();
         build_report(ReportInput {
             link_id: &LinkId::from_stored("link_abc123".into()),
