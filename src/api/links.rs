@@ -1,7 +1,7 @@
 //! `/v1/links`: create, read, list, update and delete links.
 
 use serde_json::json;
-use worker::{console_error, Request, Response};
+use worker::{console_error, Env, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
@@ -115,20 +115,27 @@ pub async fn update(
 /// DELETE /v1/links/{idOrSlug}
 pub async fn delete(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let link = find(call, id_or_slug).await?;
-    // KV first: should it fail, nothing has changed and the client may
-    // retry; should D1 then fail, the redirect's D1 fallback still finds
-    // the link, so it is never half-deleted in a way that keeps resolving.
-    kv::delete(&call.kv()?, &link.slug).await?;
-    // Analytics go before the row, so a failure here is retried by the
-    // client rather than leaving a counter no link points to.
-    protocol::wipe(call.env, &link.id).await.map_err(|e| {
-        console_error!("could not delete the analytics of {}: {e}", link.id);
-        ApiError::Unavailable
-    })?;
-    if !links::delete(&call.db()?, &call.caller.account_id, &link.id).await? {
+    if !remove(call.env, &link).await? {
         return Err(ApiError::not_found("link"));
     }
     respond::json(200, &json!({ "message": "Link deleted successfully" }))
+}
+
+/// Deletes a link with everything kept about it: its redirect record, its
+/// analytics and its row. False when the row was already gone. Deleting a
+/// link and deleting an account both come through here.
+pub async fn remove(env: &Env, link: &Link) -> Result<bool, ApiError> {
+    // KV first: should it fail, nothing has changed and the client may
+    // retry; should D1 then fail, the redirect's D1 fallback still finds
+    // the link, so it is never half-deleted in a way that keeps resolving.
+    kv::delete(&env.kv(config::LINKS_KV)?, &link.slug).await?;
+    // Analytics go before the row, so a failure here is retried by the
+    // client rather than leaving a counter no link points to.
+    protocol::wipe(env, &link.id).await.map_err(|e| {
+        console_error!("could not delete the analytics of {}: {e}", link.id);
+        ApiError::Unavailable
+    })?;
+    Ok(links::delete(&env.d1(config::DB)?, &link.account_id, &link.id).await?)
 }
 
 /// The caller's link; another account's link is "not found", never

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use worker::{query, D1Database};
 
-use super::{written, written_within_quota, Result, Written};
+use super::{count, written, written_within_quota, Result, Written};
 use crate::core::destination::DestinationUrl;
 use crate::core::ids::{AccountId, LinkId};
 use crate::core::link::{Link, LinkRef};
@@ -315,16 +315,7 @@ pub async fn list(
             query!(db, &page_sql, account_id, needle, q.page_size, offset, tag)?,
         ])
         .await?;
-    #[derive(Deserialize)]
-    struct Total {
-        total: i64,
-    }
-    let total = results
-        .first()
-        .map(|r| r.results::<Total>())
-        .transpose()?
-        .and_then(|rows| rows.first().map(|t| t.total))
-        .unwrap_or(0);
+    let total = count(results.first())?;
     let links = match results.get(1) {
         Some(page) => page
             .results::<Row>()?
@@ -333,7 +324,7 @@ pub async fn list(
             .collect(),
         None => Vec::new(),
     };
-    Ok((links, u64::try_from(total).unwrap_or(0)))
+    Ok((links, total))
 }
 
 /// Writes the click total a link's ClickCounter pushes (any account's link:

@@ -85,7 +85,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List accounts, oldest first, with their usage */
+        get: operations["adminListAccounts"];
         put?: never;
         /** Create an account and its first API key */
         post: operations["adminCreateAccount"];
@@ -104,14 +105,38 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** Read an account and its usage */
+        get: operations["adminGetAccount"];
         put?: never;
         post?: never;
+        /**
+         * Delete an account: its links (as DELETE /v1/links does), keys and click data
+         * @description Suspends the account first, then deletes up to 100 of its links per request. While links remain it answers 202: repeat the DELETE until it answers 200.
+         */
+        delete: operations["adminDeleteAccount"];
+        options?: never;
+        head?: never;
+        /** Change an account's name, plan, limit overrides or state (suspend, resume) */
+        patch: operations["adminUpdateAccount"];
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new key for an account (every scope), e.g. to replace a lost one */
+        post: operations["adminReissueKey"];
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an account's name, plan or limit overrides */
-        patch: operations["adminUpdateAccount"];
+        patch?: never;
         trace?: never;
     };
     "/v1/api-keys": {
@@ -424,7 +449,7 @@ export interface components {
             tags?: string[] | null;
             /** @description Stop redirecting (410) without deleting. */
             disabled?: boolean | null;
-            /** @description Geo targets: an ISO 3166-1 alpha-2 country code (any case; stored uppercase; XK for Kosovo) to a destination URL, validated like `url`. At most 50 countries. Visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
+            /** @description Geo targets: visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
             geo?: components["schemas"]["GeoTargets"] | null;
             /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as test_variants: send one, or both with equal values. */
             testVariants?: components["schemas"]["TestVariant"][] | null;
@@ -483,7 +508,7 @@ export interface components {
             tags?: string[] | null;
             /** @description Stop redirecting (410) without deleting. */
             disabled?: boolean | null;
-            /** @description Geo targets: an ISO 3166-1 alpha-2 country code (any case; stored uppercase; XK for Kosovo) to a destination URL, validated like `url`. At most 50 countries. Visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
+            /** @description Geo targets: visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
             geo?: components["schemas"]["GeoTargets"] | null;
             /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as test_variants: send one, or both with equal values. */
             testVariants?: components["schemas"]["TestVariant"][] | null;
@@ -522,6 +547,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -547,6 +573,7 @@ export interface components {
             name?: string;
             plan?: components["schemas"]["Plan"];
             limits?: components["schemas"]["LimitOverrides"];
+            state?: components["schemas"]["AccountState"];
         };
         ApiKey: {
             id: string;
@@ -585,6 +612,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -719,6 +747,51 @@ export interface components {
             /** Format: date-time */
             to: string;
         };
+        /**
+         * @description `suspended`: the account's API keys are refused (403) until it is `active` again; its links keep redirecting.
+         * @enum {string}
+         */
+        AccountState: "active" | "suspended";
+        AdminAccount: {
+            id: string;
+            name: string;
+            plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
+            limits: components["schemas"]["Limits"];
+            /** Format: date-time */
+            createdAt: string;
+            usage: {
+                links: number;
+                /** @description Active (unrevoked) keys. */
+                apiKeys: number;
+            };
+        };
+        AdminAccountList: {
+            accounts: components["schemas"]["AdminAccount"][];
+            total: number;
+            page: number;
+            limit: number;
+            pageSize: number;
+            totalPages: number;
+        };
+        KeyReissue: {
+            /** @default Reissued key */
+            name?: string;
+            /**
+             * @description Revoke every other key of the account in the same step; without it the plan's maxApiKeys applies.
+             * @default false
+             */
+            revokeOthers?: boolean;
+        };
+        AccountDeletion: {
+            message: string;
+            remainingLinks: number;
+        };
+        KeyReissued: {
+            apiKey: components["schemas"]["ApiKeyCreated"];
+            /** @description Keys revoked by `revokeOthers`. */
+            revokedKeys: number;
+        };
         /** @description One A/B test variant: a destination (validated like a link's `url`) and the whole percentage of visitors it gets. */
         TestVariant: {
             url: string;
@@ -836,7 +909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -908,7 +981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -996,7 +1069,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1066,7 +1139,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1149,7 +1222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1216,6 +1289,65 @@ export interface operations {
             };
         };
     };
+    adminListAccounts: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description SmartLinks name of the page size (default 20). Send this or `limit`, not both with different values. */
+                pageSize?: number;
+                /** @description SMO1 name of the page size (default 20). Send this or `pageSize`, not both with different values. */
+                limit?: number;
+                /** @description Case-insensitive match on the name or the id. */
+                search?: string;
+                /** @description Only accounts on this plan. */
+                plan?: components["schemas"]["Plan"];
+                /** @description Only accounts in this state. */
+                state?: components["schemas"]["AccountState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountList"];
+                };
+            };
+            /** @description A query parameter is invalid; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminCreateAccount: {
         parameters: {
             query?: never;
@@ -1250,7 +1382,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1270,6 +1402,115 @@ export interface operations {
             };
             /** @description The body is not JSON. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: components["schemas"]["AdminAccount"];
+                    };
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with everything it had */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Part of its links deleted; repeat the DELETE to go on */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1323,7 +1564,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1332,7 +1573,96 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource for this account. */
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminReissueKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyReissue"];
+            };
+        };
+        responses: {
+            /** @description Created; `apiKey.key` is shown only here */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyReissued"];
+                };
+            };
+            /** @description Invalid input; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `plan_limit`: the account has its plan's maximum of active keys (send `revokeOthers`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1400,7 +1730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,7 +1880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1631,7 +1961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1717,7 +2047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1803,7 +2133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1863,6 +2193,15 @@ export interface operations {
             };
             /** @description Missing, unknown or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's account is suspended. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1944,7 +2283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2061,7 +2400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
