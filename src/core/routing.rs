@@ -1,6 +1,6 @@
 //! Smart routing (issue 12): geo targets, A/B test variants and social
-//! previews, validated into typed values, and [`Target`], the name of what a
-//! visit was served (analytics' `targets` breakdown).
+//! previews, validated into typed values; and [`Target`] (`target.rs`), the
+//! name of what a visit was served (analytics' `targets` breakdown).
 //!
 //! The decision that uses them is `core::redirect::decide`; the order is
 //! documented there (DESIGN.md §3).
@@ -8,12 +8,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::destination::DestinationUrl;
 use super::fields::kind;
 use super::validation::Invalid;
+
+mod target;
+pub use target::Target;
 
 pub const MAX_GEO_TARGETS: usize = 50;
 pub const MIN_VARIANTS: usize = 2;
@@ -365,85 +367,6 @@ fn url_field(field: &str, value: Value, short_host: &str) -> Result<DestinationU
     };
     DestinationUrl::parse(&text, short_host)
         .map_err(|e| Invalid::new(field, format!("`{field}` {e}")))
-}
-
-/// What a visit was served: analytics' `targets` breakdown and the
-/// per-variant figures. As text: `default`, `ios`, `android`, `geo:US`,
-/// `variant:1` (numbered from 1 in `testVariants` order), `fallback` (an
-/// expired or capped link's `expiredUrl`) and `preview` (a social preview
-/// for an unfurling bot: an unfurl, never a click).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum Target {
-    #[default]
-    Default,
-    Ios,
-    Android,
-    Geo(CountryCode),
-    Variant(u8),
-    Fallback,
-    Preview,
-}
-
-const VARIANT_PREFIX: &str = "variant:";
-const GEO_PREFIX: &str = "geo:";
-
-impl Target {
-    /// The inverse of `Display`.
-    pub fn parse(text: &str) -> Option<Target> {
-        match text {
-            "default" => Some(Target::Default),
-            "ios" => Some(Target::Ios),
-            "android" => Some(Target::Android),
-            "fallback" => Some(Target::Fallback),
-            "preview" => Some(Target::Preview),
-            _ => {
-                if let Some(code) = text.strip_prefix(GEO_PREFIX) {
-                    return CountryCode::parse(code).map(Target::Geo);
-                }
-                let number = text.strip_prefix(VARIANT_PREFIX)?.parse::<u8>().ok()?;
-                (1..=MAX_VARIANTS)
-                    .contains(&usize::from(number))
-                    .then_some(Target::Variant(number))
-            }
-        }
-    }
-
-    /// The variant's number, for a variant.
-    pub fn variant(self) -> Option<u8> {
-        match self {
-            Target::Variant(number) => Some(number),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Target::Default => f.write_str("default"),
-            Target::Ios => f.write_str("ios"),
-            Target::Android => f.write_str("android"),
-            Target::Geo(code) => write!(f, "{GEO_PREFIX}{code}"),
-            Target::Variant(number) => write!(f, "{VARIANT_PREFIX}{number}"),
-            Target::Fallback => f.write_str("fallback"),
-            Target::Preview => f.write_str("preview"),
-        }
-    }
-}
-
-impl TryFrom<String> for Target {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Target::parse(&text).ok_or_else(|| format!("unknown target '{text}'"))
-    }
-}
-
-impl From<Target> for String {
-    fn from(target: Target) -> Self {
-        target.to_string()
-    }
 }
 
 #[cfg(test)]

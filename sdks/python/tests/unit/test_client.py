@@ -353,7 +353,10 @@ def test_routing_options_are_read_and_sent(server: FakeServer, client: SmartLink
     link = client.links.update(
         "s1",
         geo={"DE": "https://de.example/"},
-        test_variants=[smartlinks.TestVariant("https://a.example/", 30), {"url": "https://b.example/", "percentage": 70}],
+        test_variants=[
+            smartlinks.TestVariant("https://a.example/", 30),
+            {"url": "https://b.example/", "percentage": 70},
+        ],
         og=SocialPreview("Spring", image="https://i.example/a.png"),
     )
     assert server.requests[0].body == {
@@ -362,7 +365,10 @@ def test_routing_options_are_read_and_sent(server: FakeServer, client: SmartLink
         "og": {"title": "Spring", "image": "https://i.example/a.png"},
     }
     assert link.geo == {"DE": "https://de.example/"}
-    assert link.test_variants == [smartlinks.TestVariant("https://a.example/", 30), smartlinks.TestVariant("https://b.example/", 70)]
+    assert link.test_variants == [
+        smartlinks.TestVariant("https://a.example/", 30),
+        smartlinks.TestVariant("https://b.example/", 70),
+    ]
     assert link.og == SocialPreview("Spring", None, "https://i.example/a.png")
     assert link.extra == {}
 
