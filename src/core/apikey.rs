@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::fields::{kind, Fields, Present};
 use super::ids::{AccountId, KeyId};
@@ -94,10 +95,7 @@ pub fn display_prefix(secret: &str) -> String {
 /// guessed byte by byte from response times.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (da, db) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    da.iter()
-        .zip(db.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    da.as_slice().ct_eq(db.as_slice()).into()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -4,7 +4,6 @@
 pub mod account;
 pub mod analytics;
 pub mod apikey;
-pub mod base64;
 pub mod destination;
 pub mod fields;
 pub mod fingerprint;

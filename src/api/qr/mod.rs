@@ -6,6 +6,8 @@
 //! The same inputs always make the same bytes, so responses carry a strong `ETag`
 //! (conditional GETs get 304) and may be cached for a day.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde_json::json;
 use worker::{console_error, Env, Request, Response};
 
@@ -13,7 +15,6 @@ mod logo_fetch;
 
 use super::error::ApiError;
 use super::{body, respond, Call};
-use crate::core::base64;
 use crate::core::destination::DestinationUrl;
 use crate::core::qr::{render, Format, Logo};
 use crate::core::qr_request::{invalid, QrRequest, Target};
@@ -137,7 +138,7 @@ async fn image(
         })?;
         let content_type = request.format.content_type();
         if wants_json {
-            let data = base64::encode(&bytes);
+            let data = BASE64.encode(&bytes);
             respond::json(
                 200,
                 &json!({

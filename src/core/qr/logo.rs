@@ -2,7 +2,7 @@
 //! decoding PNG/JPEG to RGBA, and resampling to the box they are drawn in.
 
 use super::raster::Raster;
-use super::{jpeg, pngfile, QrError};
+use super::{decode, pngfile, QrError};
 
 /// Largest logo accepted, in bytes. A logo is drawn at under half the code's width
 /// (at most ~900 px), so bigger files only cost fetch time and worker memory.
@@ -57,9 +57,9 @@ impl Logo {
             )));
         }
         let (kind, raster) = if bytes.starts_with(pngfile::SIGNATURE) {
-            (LogoKind::Png, Some(pngfile::decode(&bytes)?))
+            (LogoKind::Png, Some(decode::png(&bytes)?))
         } else if bytes.starts_with(JPEG_MAGIC) {
-            (LogoKind::Jpeg, Some(jpeg::decode(&bytes)?))
+            (LogoKind::Jpeg, Some(decode::jpeg(&bytes)?))
         } else if looks_like_svg(&bytes, content_type) {
             (LogoKind::Svg, None)
         } else {
