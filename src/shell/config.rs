@@ -12,6 +12,18 @@ pub const CLICK_COUNTER: &str = "CLICK_COUNTER";
 pub const CLICK_SECRET: &str = "CLICK_SECRET";
 /// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
+/// Request header: the visitor's address, set by Cloudflare. It only ever
+/// enters the keyed visitor fingerprint; it is never stored.
+pub const CLIENT_IP_HEADER: &str = "CF-Connecting-IP";
+
+/// `CLICK_SECRET`'s bytes; `None` when it is not set (or empty).
+pub fn click_secret(env: &Env) -> Option<Vec<u8>> {
+    env.secret(CLICK_SECRET)
+        .map(|s| s.to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(String::into_bytes)
+}
 
 /// Where short URLs live: `https://smart.link` and its host `smart.link`.
 #[derive(Debug, Clone)]

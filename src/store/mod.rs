@@ -12,6 +12,7 @@ pub mod kv;
 mod limits;
 pub mod links;
 pub mod rate_state;
+mod routing;
 
 use error::is_unique_violation;
 pub use error::{Result, StoreError};
