@@ -340,7 +340,7 @@ test("deleting a link deletes its analytics", async () => {
   await settled("/v1/links/doomed/analytics?period=24h", 1);
   const res = await worker.api("DELETE", "/v1/links/doomed", { key });
   assert.equal(res.status, 200);
-  assert.deepEqual(await rawReport(link.id), { counts: [], sketch: (await rawReport("link_neverused00")).sketch });
+  assert.deepEqual(await rawReport(link.id), { counts: [], sketch: (await rawReport("link_neverused00")).sketch, variants: [] });
   const again = await createLink("doomed");
   const fresh = await analytics("/v1/links/doomed/analytics?period=24h");
   assert.notEqual(again.id, link.id);
@@ -372,6 +372,6 @@ test("no IP address is stored in D1, KV or the ClickCounter", async () => {
   assert.ok(!text.includes("203.0.113"));
   assert.deepEqual(
     raw.counts.map((c) => c.dimension).sort(),
-    ["browser", "clicks", "country", "device", "os", "platform", "referrer", "source"],
+    ["browser", "clicks", "country", "device", "os", "platform", "referrer", "source", "target"],
   );
 });

@@ -318,10 +318,10 @@ test("a bad option in a PATCH is a 400 and changes nothing", async () => {
   assert.equal((await visit("/patch-bad")).status, 302);
 });
 
-test("the KV record is version 2 with compact names", async () => {
+test("the KV record is version 3 with compact names", async () => {
   const link = await create({ url: "https://example.com/kv", slug: "kv-v2", redirectType: 307, disabled: true });
   const text = await (await worker.kv()).get("kv-v2");
-  assert.deepEqual(JSON.parse(text), { v: 2, id: link.id, u: "https://example.com/kv", r: 307, d: true });
+  assert.deepEqual(JSON.parse(text), { v: 3, id: link.id, u: "https://example.com/kv", r: 307, d: true });
 });
 
 test("a version 1 KV record still redirects", async () => {

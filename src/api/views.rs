@@ -54,6 +54,21 @@ fn link_options(o: &Options) -> Map<String, Value> {
     let redirect_type = o.redirect_type.status();
     let utm = (!o.utm.is_empty()).then(|| o.utm.to_map());
     let tags: Vec<&str> = o.tags.iter().map(Tag::as_str).collect();
+    let geo = (!o.geo.is_empty()).then(|| o.geo.to_map());
+    let test_variants = (!o.test_variants.is_empty()).then(|| {
+        o.test_variants
+            .variants()
+            .iter()
+            .map(|v| json!({ "url": v.url.as_str(), "percentage": v.percentage }))
+            .collect::<Vec<_>>()
+    });
+    let og = o.og.as_ref().map(|og| {
+        json!({
+            "title": og.title,
+            "description": og.description,
+            "image": og.image.as_ref().map(DestinationUrl::as_str),
+        })
+    });
     let view = json!({
         "ios": o.ios.as_ref().map(DestinationUrl::as_str),
         "android": o.android.as_ref().map(DestinationUrl::as_str),
@@ -72,6 +87,10 @@ fn link_options(o: &Options) -> Map<String, Value> {
         "utm": utm,
         "tags": tags,
         "disabled": o.disabled,
+        "geo": geo,
+        "testVariants": test_variants,
+        "test_variants": test_variants,
+        "og": og,
     });
     match view {
         Value::Object(map) => map,

@@ -17,7 +17,8 @@
 //!   PRIMARY KEY (hour, dimension, value)
 //! );
 //! CREATE TABLE IF NOT EXISTS sketches (
-//!   kind   TEXT    NOT NULL,     -- 'hour' | 'day' (SketchKey)
+//!   kind   TEXT    NOT NULL,     -- 'hour' | 'day', or per A/B variant
+//!                                -- 'hour:variant:N' | 'day:variant:N' (SketchKey)
 //!   start  INTEGER NOT NULL,     -- Hour or Day number
 //!   sketch BLOB    NOT NULL,     -- Hll::to_bytes, a few bytes to ~16 KiB
 //!   PRIMARY KEY (kind, start)
@@ -34,10 +35,14 @@
 //! ```
 //!
 //! Every dimension has bounded cardinality: countries ≤ 26², device 3,
-//! platform 3, browser and OS a fixed enum, source 2, and referrers capped at
-//! [`MAX_REFERRERS_PER_HOUR`] plus [`OTHER_REFERRERS`]. So an hour holds at
-//! most ~810 rows (a day ~19k) however much traffic or however many forged
-//! `Referer` headers arrive; typical links have a handful of rows per hour.
+//! platform 3, browser and OS a fixed enum, source 2, targets ≤ 260 (the
+//! routing targets of `core::routing::Target`: default, ios, android,
+//! fallback, a geo target per assigned country and four variants), and
+//! referrers capped at [`MAX_REFERRERS_PER_HOUR`] plus [`OTHER_REFERRERS`].
+//! So an hour holds at most ~1,070 rows however much traffic or however many
+//! forged `Referer` headers arrive; typical links have a handful of rows per
+//! hour. An A/B-tested link keeps one more sketch per variant and day (and
+//! hour), so per-variant unique visitors are counted like the link's.
 //! Hour sketches older than [`HOURLY_SKETCH_RETENTION`] hours can be deleted.
 
 pub mod report;
@@ -45,6 +50,7 @@ pub mod report;
 use crate::core::fingerprint::fingerprint;
 use crate::core::period::{Hour, Period};
 use crate::core::referrer::referrer_host;
+use crate::core::routing::Target;
 use crate::core::time::{Day, UnixMillis};
 use crate::core::useragent::{classify, Client};
 use serde::{Deserialize, Serialize};
@@ -125,6 +131,8 @@ pub struct ClickRequest<'a> {
     /// `CF-Connecting-IP`: hashed into the fingerprint, never kept.
     pub ip: &'a str,
     pub source: Source,
+    /// What the visit was served (the redirect decision's target).
+    pub target: Target,
 }
 
 /// One classified click, as the redirect sends it to the ClickCounter.
@@ -139,6 +147,9 @@ pub struct ClickEvent {
     pub source: Source,
     /// A keyed hash of IP and User-Agent: only ever inserted into sketches.
     pub fingerprint: u64,
+    /// Absent in events sent before routing targets existed: `default`.
+    #[serde(default)]
+    pub target: Target,
 }
 
 /// A counter a click adds one to.
@@ -153,6 +164,10 @@ pub enum Dimension {
     Os,
     Referrer,
     Source,
+    /// The routing target served ([`Target`]).
+    Target,
+    /// Social previews served to link-unfurling bots: not clicks.
+    Unfurls,
 }
 
 /// What the click's hour already holds for the `referrer` dimension.
@@ -178,6 +193,9 @@ pub struct HourlyCount {
 pub enum SketchKey {
     Hour(Hour),
     Day(Day),
+    /// The visitors of one A/B variant (numbered from 1) in an hour or a day.
+    VariantHour(u8, Hour),
+    VariantDay(u8, Day),
 }
 
 impl ClickEvent {
@@ -192,6 +210,7 @@ impl ClickEvent {
             referrer: referrer_host(request.referer),
             source: request.source,
             fingerprint: fingerprint(secret, request.ip, user_agent, request.link_id),
+            target: request.target,
         }
     }
 
@@ -199,9 +218,13 @@ impl ClickEvent {
         Hour::of(self.at)
     }
 
-    /// The counters of [`ClickEvent::hour`] this click adds one to. A bot
-    /// only counts as a bot hit; a person counts once in every dimension.
+    /// The counters of [`ClickEvent::hour`] this click adds one to. An
+    /// unfurl (a social preview served) only counts as an unfurl, any other
+    /// bot only as a bot hit; a person counts once in every dimension.
     pub fn increments(&self, referrers: ReferrerRows) -> Vec<(Dimension, String)> {
+        if self.is_unfurl() {
+            return vec![(Dimension::Unfurls, String::new())];
+        }
         if self.client.is_bot {
             return vec![(Dimension::Bots, String::new())];
         }
@@ -223,21 +246,36 @@ impl ClickEvent {
         ]
         .into_iter()
         .map(|(dimension, value)| (dimension, value.to_owned()))
+        .chain([(Dimension::Target, self.target.to_string())])
         .collect()
     }
 
+    /// A social preview served to an unfurling bot (always a bot too).
+    fn is_unfurl(&self) -> bool {
+        self.target == Target::Preview
+    }
+
     /// The sketches the fingerprint goes into: none for bots, else the
-    /// click's hour and day.
+    /// click's hour and day, and its variant's hour and day for a click
+    /// an A/B test routed.
     pub fn sketch_keys(&self) -> Vec<SketchKey> {
         if self.client.is_bot {
             return Vec::new();
         }
-        vec![SketchKey::Hour(self.hour()), SketchKey::Day(self.at.day())]
+        let (hour, day) = (self.hour(), self.at.day());
+        let mut keys = vec![SketchKey::Hour(hour), SketchKey::Day(day)];
+        if let Some(variant) = self.target.variant() {
+            keys.extend([
+                SketchKey::VariantHour(variant, hour),
+                SketchKey::VariantDay(variant, day),
+            ]);
+        }
+        keys
     }
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 9] = [
+    pub const ALL: [Dimension; 11] = [
         Dimension::Clicks,
         Dimension::Bots,
         Dimension::Country,
@@ -247,6 +285,8 @@ impl Dimension {
         Dimension::Os,
         Dimension::Referrer,
         Dimension::Source,
+        Dimension::Target,
+        Dimension::Unfurls,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -260,6 +300,8 @@ impl Dimension {
             Dimension::Os => "os",
             Dimension::Referrer => "referrer",
             Dimension::Source => "source",
+            Dimension::Target => "target",
+            Dimension::Unfurls => "unfurls",
         }
     }
 
@@ -269,19 +311,34 @@ impl Dimension {
     }
 }
 
+/// The `kind` of every hour sketch starts with this, so pruning old hour
+/// sketches reaches the variants' too.
+pub const HOUR_KIND: &str = "hour";
+const DAY_KIND: &str = "day";
+const VARIANT_INFIX: &str = ":variant:";
+
 impl SketchKey {
-    pub fn kind(self) -> &'static str {
+    /// As stored: `hour`, `day`, `hour:variant:N`, `day:variant:N`.
+    pub fn kind(self) -> String {
         match self {
-            SketchKey::Hour(_) => "hour",
-            SketchKey::Day(_) => "day",
+            SketchKey::Hour(_) => HOUR_KIND.to_owned(),
+            SketchKey::Day(_) => DAY_KIND.to_owned(),
+            SketchKey::VariantHour(n, _) => format!("{HOUR_KIND}{VARIANT_INFIX}{n}"),
+            SketchKey::VariantDay(n, _) => format!("{DAY_KIND}{VARIANT_INFIX}{n}"),
         }
     }
 
     pub fn start(self) -> i64 {
         match self {
-            SketchKey::Hour(hour) => hour.0,
-            SketchKey::Day(day) => day.0,
+            SketchKey::Hour(hour) | SketchKey::VariantHour(_, hour) => hour.0,
+            SketchKey::Day(day) | SketchKey::VariantDay(_, day) => day.0,
         }
+    }
+
+    /// The variant a stored `kind` belongs to, for a variant sketch.
+    pub fn variant_of_kind(kind: &str) -> Option<u8> {
+        let (_, number) = kind.split_once(VARIANT_INFIX)?;
+        number.parse().ok()
     }
 }
 
@@ -324,6 +381,13 @@ impl SketchRange {
                 .map(|d| SketchKey::Day(Day(d)))
                 .collect()
         }
+    }
+
+    /// How the `kind` of each variant sketch to merge starts; they cover
+    /// the same starts as [`SketchRange::keys`].
+    pub fn variant_kind_prefix(&self) -> String {
+        let span = if self.hourly { HOUR_KIND } else { DAY_KIND };
+        format!("{span}{VARIANT_INFIX}")
     }
 }
 

@@ -25,6 +25,7 @@ pub mod ratelimit;
 pub mod redirect;
 pub mod redirect_page;
 pub mod referrer;
+pub mod routing;
 pub mod scan;
 pub mod session;
 pub mod signin_limit;

@@ -1,9 +1,10 @@
 //! The HTML pages a visitor of a smart link may see instead of a redirect:
-//! the password form and the inspect page (`/{slug}+`). Every piece of
-//! text is escaped here; the shell adds `html::SECURITY_HEADERS`, whose CSP
+//! the password form, the inspect page (`/{slug}+`) and the social preview
+//! for link-unfurling bots. Every piece of text is escaped here; the shell adds `html::SECURITY_HEADERS`, whose CSP
 //! (`form-action 'self'`) lets the form post back to us and nowhere else.
 
 use super::html::escape;
+use super::routing::SocialPreview;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}\
 input,button{font:inherit;padding:.4rem .6rem}dt{font-weight:600;margin-top:.8rem}dd{margin:0;word-break:break-all}\
@@ -84,9 +85,65 @@ pub fn inspect(i: &Inspection) -> String {
     )
 }
 
+/// What the social preview page shows.
+pub struct Preview<'a> {
+    pub preview: &'a SocialPreview,
+    /// The short URL the bot fetched: `og:url`, so shares of it group.
+    pub short_url: &'a str,
+    /// Where the link sends visitors, linked for anyone who lands here.
+    pub destination: &'a str,
+}
+
+/// The social preview: Open Graph and Twitter Card tags, and a plain
+/// page with the same text and a link on.
+pub fn social_preview(p: &Preview) -> String {
+    let og = p.preview;
+    let title = escape(&og.title);
+    let mut meta = format!(
+        "<meta property=\"og:type\" content=\"website\">\
+<meta property=\"og:title\" content=\"{title}\">\
+<meta property=\"og:url\" content=\"{}\">\
+<meta name=\"twitter:title\" content=\"{title}\">",
+        escape(p.short_url)
+    );
+    let mut body = format!("<h1>{title}</h1>");
+    if let Some(description) = &og.description {
+        let description = escape(description);
+        meta.push_str(&format!(
+            "<meta name=\"description\" content=\"{description}\">\
+<meta property=\"og:description\" content=\"{description}\">\
+<meta name=\"twitter:description\" content=\"{description}\">"
+        ));
+        body.push_str(&format!("<p>{description}</p>"));
+    }
+    let card = match &og.image {
+        Some(image) => {
+            let image = escape(image.as_str());
+            meta.push_str(&format!(
+                "<meta property=\"og:image\" content=\"{image}\">\
+<meta name=\"twitter:image\" content=\"{image}\">"
+            ));
+            "summary_large_image"
+        }
+        None => "summary",
+    };
+    meta.push_str(&format!("<meta name=\"twitter:card\" content=\"{card}\">"));
+    body.push_str(&format!(
+        "<p><a href=\"{}\" rel=\"noopener noreferrer nofollow\">Continue</a></p>",
+        escape(p.destination)
+    ));
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<meta name=\"robots\" content=\"noindex\"><title>{title}</title>{meta}<style>{STYLE}</style>\
+</head><body>{body}</body></html>"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::destination::DestinationUrl;
 
     #[test]
     fn the_form_posts_back_with_its_token_and_escapes_everything() {
@@ -115,5 +172,53 @@ mod tests {
         assert!(html.contains("T &amp; C"));
         i.destination = None;
         assert!(!inspect(&i).contains("q=&lt;b"));
+    }
+
+    #[test]
+    fn the_preview_carries_every_tag_and_escapes_everything() {
+        let og = SocialPreview {
+            title: "<script>alert(\"t\")</script>".into(),
+            description: Some("Tom & Jerry's \"best\"".into()),
+            image: Some(DestinationUrl::from_stored(
+                "https://img.example/a.png?x=1&y=\"2\"".into(),
+            )),
+        };
+        let html = social_preview(&Preview {
+            preview: &og,
+            short_url: "https://smart.link/s",
+            destination: "https://e.com/?a=1&b=<2>",
+        });
+        let title = "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;";
+        assert!(html.contains(&format!("<title>{title}</title>")));
+        assert!(html.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")));
+        assert!(html.contains(&format!(
+            "<meta name=\"twitter:title\" content=\"{title}\">"
+        )));
+        assert!(html.contains(
+            "<meta property=\"og:description\" content=\"Tom &amp; Jerry&#39;s &quot;best&quot;\">"
+        ));
+        assert!(html.contains(
+            "<meta property=\"og:image\" content=\"https://img.example/a.png?x=1&amp;y=&quot;2&quot;\">"
+        ));
+        assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+        assert!(html.contains("<meta property=\"og:url\" content=\"https://smart.link/s\">"));
+        assert!(html.contains("href=\"https://e.com/?a=1&amp;b=&lt;2&gt;\""));
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn a_preview_without_image_or_description_is_a_summary_card() {
+        let og = SocialPreview {
+            title: "Hello".into(),
+            description: None,
+            image: None,
+        };
+        let html = social_preview(&Preview {
+            preview: &og,
+            short_url: "https://smart.link/s",
+            destination: "https://e.com/",
+        });
+        assert!(html.contains("<meta name=\"twitter:card\" content=\"summary\">"));
+        assert!(!html.contains("og:image") && !html.contains("og:description"));
     }
 }

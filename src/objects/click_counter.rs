@@ -88,7 +88,8 @@ impl DurableObject for ClickCounter {
                 let sql = self.sql()?;
                 let counts = clicks::report_counts(&sql, &range)?;
                 let sketch = clicks::merged_sketch(&sql, &range)?;
-                Response::from_json(&ReportRows::new(&counts, &sketch))
+                let variants = clicks::variant_sketches(&sql, &range)?;
+                Response::from_json(&ReportRows::new(&counts, &sketch, &variants))
             }
             (Method::Delete, "/") => {
                 let storage = self.state.storage();

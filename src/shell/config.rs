@@ -15,6 +15,18 @@ pub const CLICK_SECRET: &str = "CLICK_SECRET";
 pub const SIGNUP_ENABLED: &str = "SIGNUP_ENABLED";
 /// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
+/// Request header: the visitor's address, set by Cloudflare. It only ever
+/// enters the keyed visitor fingerprint; it is never stored.
+pub const CLIENT_IP_HEADER: &str = "CF-Connecting-IP";
+
+/// `CLICK_SECRET`'s bytes; `None` when it is not set (or empty).
+pub fn click_secret(env: &Env) -> Option<Vec<u8>> {
+    env.secret(CLICK_SECRET)
+        .map(|s| s.to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(String::into_bytes)
+}
 
 /// Whether self sign-up is on (`SIGNUP_ENABLED = "true"`).
 pub fn signup_enabled(env: &Env) -> bool {

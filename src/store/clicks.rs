@@ -16,7 +16,7 @@ use worker::{console_error, SqlStorage, SqlStorageValue};
 use super::Result;
 
 use crate::core::analytics::{
-    ClickEvent, Dimension, HourlyCount, ReferrerRows, SketchKey, SketchRange,
+    ClickEvent, Dimension, HourlyCount, ReferrerRows, SketchKey, SketchRange, HOUR_KIND,
 };
 use crate::core::hll::Hll;
 use crate::core::period::Hour;
@@ -57,8 +57,7 @@ pub fn ensure_schema(sql: &SqlStorage) -> Result<()> {
 /// Each sketch a batch touches is read and written once, whatever the
 /// batch's size: a dense sketch is 16 KiB.
 pub fn record(sql: &SqlStorage, events: &[ClickEvent]) -> Result<()> {
-    let mut sketches: BTreeMap<(&'static str, i64), (SketchKey, Option<Hll>, Hll)> =
-        BTreeMap::new();
+    let mut sketches: BTreeMap<(String, i64), (SketchKey, Option<Hll>, Hll)> = BTreeMap::new();
     let mut humans = 0i64;
     for event in events {
         count(sql, event)?;
@@ -255,12 +254,50 @@ pub fn mark_pushed(sql: &SqlStorage, clicks: i64) -> Result<()> {
     Ok(())
 }
 
-/// Deletes hour sketches before `first_kept`: only the last 48 hours' are
-/// ever merged (`core::analytics::HOURLY_SKETCH_RETENTION`).
+/// Deletes hour sketches (the link's and its variants') before
+/// `first_kept`: only the last 48 hours' are ever merged
+/// (`core::analytics::HOURLY_SKETCH_RETENTION`).
 pub fn prune_hour_sketches(sql: &SqlStorage, first_kept: Hour) -> Result<()> {
     sql.exec(
-        "DELETE FROM sketches WHERE kind = 'hour' AND start < ?",
-        vec![first_kept.0.into()],
+        "DELETE FROM sketches WHERE (kind = ? OR kind LIKE ? || ':%') AND start < ?",
+        vec![HOUR_KIND.into(), HOUR_KIND.into(), first_kept.0.into()],
     )?;
     Ok(())
+}
+
+/// The union of the range's sketches for each A/B variant that has one,
+/// by variant number.
+pub fn variant_sketches(sql: &SqlStorage, range: &SketchRange) -> Result<BTreeMap<u8, Hll>> {
+    let keys = range.keys();
+    let mut merged: BTreeMap<u8, Hll> = BTreeMap::new();
+    let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+        return Ok(merged);
+    };
+    let prefix = range.variant_kind_prefix();
+    let cursor = sql.exec(
+        "SELECT kind, sketch FROM sketches
+         WHERE substr(kind, 1, length(?)) = ? AND start BETWEEN ? AND ?",
+        vec![
+            prefix.clone().into(),
+            prefix.into(),
+            first.start().into(),
+            last.start().into(),
+        ],
+    )?;
+    for row in cursor.raw() {
+        let mut row = row?.into_iter();
+        let (Some(SqlStorageValue::String(kind)), Some(SqlStorageValue::Blob(bytes))) =
+            (row.next(), row.next())
+        else {
+            continue;
+        };
+        let Some(variant) = SketchKey::variant_of_kind(&kind) else {
+            continue;
+        };
+        match Hll::from_bytes(&bytes) {
+            Ok(sketch) => merged.entry(variant).or_default().merge(&sketch),
+            Err(e) => console_error!("skipping a corrupt {kind} sketch: {e}"),
+        }
+    }
+    Ok(merged)
 }

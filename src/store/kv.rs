@@ -1,21 +1,34 @@
 //! The KV namespace: one record per slug, read by the redirect.
 //!
-//! Key: the slug itself. Value, version 2, with short names because every
+//! Key: the slug itself. Value, version 3, with short names because every
 //! redirect reads and parses it, and absent/default options left out:
 //!
 //! ```text
-//! {"v":2,"id":"link_…","u":"https://…",   destination
+//! {"v":3,"id":"link_…","u":"https://…",   destination
 //!  "i":"https://…", "a":"https://…",      iOS / Android targets
 //!  "x":1767225599000, "f":"https://…",    expires at (Unix ms) / fallback after expiry
 //!  "c":100,                               click cap (max human clicks)
 //!  "p":"pbkdf2-sha256$…",                 password hash
 //!  "r":307, "q":false,                    redirect status (302 omitted) / forward query (true omitted)
-//!  "m":{"source":"…",…}, "d":true}        UTM / disabled
+//!  "m":{"source":"…",…}, "d":true,        UTM / disabled
+//!  "g":{"US":"https://…",…},              geo targets
+//!  "t":[{"url":"https://…","percentage":50},…],   A/B test variants
+//!  "o":{"title":"…","description":"…","image":"https://…"}}  social preview
 //! ```
 //!
-//! Version 1
-//! (`{"v":1,"id","url"}`, written before smart options existed) is still
-//! read, as a link with every option at its default.
+//! `t` and `o` have the shape of D1's `test_variants` and `og` columns
+//! (`store::routing`), so one piece of code reads both.
+//!
+//! ```text
+//! ```
+//!
+//! Older versions are still read: version 2 (written before geo targets,
+//! variants and previews existed) as a link without them, version 1
+//! (`{"v":1,"id","url"}`, before smart options) as a link with every option
+//! at its default. A build that does not know version 3 reads it as
+//! missing and rewrites it from D1 in its own version, so during a rolling
+//! deploy a link's newest options may be absent from KV until its next
+//! change; D1 keeps them all.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -25,8 +38,12 @@ use crate::core::ids::LinkId;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
+use crate::core::routing::GeoTargets;
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
+use crate::store::routing::{
+    preview_of, stored_preview, stored_variants, variants_of, StoredPreview, StoredVariant,
+};
 
 /// How long an edge location may serve a record from its cache. KV's
 /// minimum; bounds how long a changed or deleted link can keep resolving
@@ -45,7 +62,10 @@ fn yes() -> bool {
     true
 }
 
-/// Either version: v1 has `url`, v2 has `u` and the options.
+/// The version this build writes.
+const VERSION: u8 = 3;
+
+/// Any version: v1 has `url`, v2 `u` and the options, v3 also `g`, `t`, `o`.
 #[derive(Serialize, Deserialize)]
 struct Record {
     v: u8,
@@ -74,6 +94,12 @@ struct Record {
     m: Option<Map<String, Value>>,
     #[serde(default, skip_serializing_if = "is_false")]
     d: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    g: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    t: Option<Vec<StoredVariant>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    o: Option<StoredPreview>,
 }
 
 impl Record {
@@ -83,7 +109,8 @@ impl Record {
                 LinkId::from_stored(self.id),
                 self.url?,
             )),
-            2 => Some(RedirectRecord {
+            // v2 has no `g`, `t` or `o`: they read as absent.
+            2 | 3 => Some(RedirectRecord {
                 link_id: LinkId::from_stored(self.id),
                 url: self.u?,
                 ios: self.i,
@@ -101,6 +128,13 @@ impl Record {
                 forward_query: self.q,
                 utm: self.m.as_ref().map(Utm::from_map).unwrap_or_default(),
                 disabled: self.d,
+                geo: self
+                    .g
+                    .as_ref()
+                    .map(GeoTargets::from_map)
+                    .unwrap_or_default(),
+                test_variants: variants_of(self.t),
+                og: self.o.map(preview_of),
             }),
             _ => None,
         }
@@ -109,7 +143,7 @@ impl Record {
     fn encode(record: &RedirectRecord) -> Record {
         let status = record.redirect_type.status();
         Record {
-            v: 2,
+            v: VERSION,
             id: record.link_id.as_str().to_owned(),
             url: None,
             u: Some(record.url.clone()),
@@ -123,6 +157,9 @@ impl Record {
             q: record.forward_query,
             m: (!record.utm.is_empty()).then(|| record.utm.to_map()),
             d: record.disabled,
+            g: (!record.geo.is_empty()).then(|| record.geo.to_map()),
+            t: stored_variants(&record.test_variants),
+            o: record.og.as_ref().map(stored_preview),
         }
     }
 }
@@ -164,6 +201,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::core::destination::DestinationUrl;
+    use crate::core::routing::{SocialPreview, TestVariants, Variant};
+    use serde_json::json;
 
     fn plain() -> RedirectRecord {
         RedirectRecord::plain(
@@ -176,7 +216,7 @@ mod tests {
     fn a_plain_record_is_compact() {
         assert_eq!(
             serialize(&plain()).unwrap(),
-            r#"{"v":2,"id":"link_a","u":"https://e.com/"}"#
+            r#"{"v":3,"id":"link_a","u":"https://e.com/"}"#
         );
     }
 
@@ -196,12 +236,47 @@ mod tests {
                 ..Utm::default()
             },
             disabled: true,
+            geo: GeoTargets::from_map(
+                json!({"US": "https://us.example/", "DE": "https://de.example/"})
+                    .as_object()
+                    .unwrap(),
+            ),
+            test_variants: TestVariants::from_stored(vec![
+                Variant {
+                    url: DestinationUrl::from_stored("https://a.example/".into()),
+                    percentage: 30,
+                },
+                Variant {
+                    url: DestinationUrl::from_stored("https://b.example/".into()),
+                    percentage: 70,
+                },
+            ]),
+            og: Some(SocialPreview {
+                title: "Spring <sale>".into(),
+                description: Some("Up to \"50%\" off".into()),
+                image: Some(DestinationUrl::from_stored(
+                    "https://img.example/a.png".into(),
+                )),
+            }),
             ..plain()
         };
         let text = serialize(&record).unwrap();
         assert!(text.contains(r#""r":307"#) && text.contains(r#""q":false"#));
         assert!(text.contains(r#""c":100"#));
+        assert!(text.contains(r#""g":{"DE":"https://de.example/","US":"https://us.example/"}"#));
+        assert!(text.contains(
+            r#""t":[{"url":"https://a.example/","percentage":30},{"url":"https://b.example/","percentage":70}]"#
+        ));
         assert_eq!(parse(&text), Some(record));
+    }
+
+    #[test]
+    fn version_2_records_still_read_without_the_routing_options() {
+        let v2 = r#"{"v":2,"id":"link_a","u":"https://e.com/","i":"https://i.example/","r":307}"#;
+        let record = parse(v2).unwrap();
+        assert_eq!(record.ios.as_deref(), Some("https://i.example/"));
+        assert_eq!(record.redirect_type, RedirectType::TemporaryRedirect);
+        assert!(record.geo.is_empty() && record.test_variants.is_empty() && record.og.is_none());
     }
 
     #[test]
@@ -216,8 +291,9 @@ mod tests {
     fn unknown_or_corrupt_records_read_as_missing() {
         for text in [
             "{not json",
-            r#"{"v":3,"id":"link_a","u":"https://e.com/"}"#,
+            r#"{"v":4,"id":"link_a","u":"https://e.com/"}"#,
             r#"{"v":2,"id":"link_a"}"#,
+            r#"{"v":3,"id":"link_a","u":"https://e.com/","t":[{"url":"https://a.example/","percentage":300}]}"#,
             r#"{"v":2,"id":"link_a","u":"https://e.com/","r":303}"#,
         ] {
             assert_eq!(parse(text), None, "{text}");

@@ -12,12 +12,16 @@ use crate::core::link::{Link, LinkRef};
 use crate::core::listing::{ListQuery, Sort};
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
+use crate::core::routing::GeoTargets;
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
+use crate::store::routing::{
+    preview_of, stored_preview, stored_variants, variants_of, StoredPreview, StoredVariant,
+};
 
 const COLUMNS: &str = "id, account_id, slug, url, title, metadata, clicks, created_at, updated_at, \
      ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled, \
-     max_clicks, (SELECT json_group_array(tag) FROM \
+     max_clicks, geo, test_variants, og, (SELECT json_group_array(tag) FROM \
        (SELECT tag FROM link_tags t WHERE t.link_id = links.id ORDER BY position)) AS tags";
 
 /// Replaces nothing: adds the tags of `?1` (a JSON array in `?3`) in order.
@@ -48,6 +52,9 @@ struct Row {
     utm: Option<String>,
     disabled: i64,
     max_clicks: Option<i64>,
+    geo: Option<String>,
+    test_variants: Option<String>,
+    og: Option<String>,
     tags: String,
 }
 
@@ -90,6 +97,21 @@ impl Row {
                     .map(Tag::from_stored)
                     .collect(),
                 disabled: self.disabled != 0,
+                // Written by the `*_text` functions below; a corrupt value
+                // reads as the option unset.
+                geo: self
+                    .geo
+                    .and_then(|g| serde_json::from_str::<Map<String, Value>>(&g).ok())
+                    .map(|m| GeoTargets::from_map(&m))
+                    .unwrap_or_default(),
+                test_variants: variants_of(
+                    self.test_variants
+                        .and_then(|t| serde_json::from_str::<Vec<StoredVariant>>(&t).ok()),
+                ),
+                og: self
+                    .og
+                    .and_then(|o| serde_json::from_str::<StoredPreview>(&o).ok())
+                    .map(preview_of),
             },
             created_at: UnixMillis(self.created_at),
             updated_at: UnixMillis(self.updated_at),
@@ -108,6 +130,20 @@ fn utm_text(link: &Link) -> Option<String> {
     (!utm.is_empty()).then(|| Value::Object(utm.to_map()).to_string())
 }
 
+fn geo_text(link: &Link) -> Option<String> {
+    let geo = &link.options.geo;
+    (!geo.is_empty()).then(|| Value::Object(geo.to_map()).to_string())
+}
+
+fn test_variants_text(link: &Link) -> Option<String> {
+    stored_variants(&link.options.test_variants).and_then(|v| serde_json::to_string(&v).ok())
+}
+
+fn og_text(link: &Link) -> Option<String> {
+    let og = link.options.og.as_ref()?;
+    serde_json::to_string(&stored_preview(og)).ok()
+}
+
 fn tags_text(link: &Link) -> String {
     let tags: Vec<&str> = link.options.tags.iter().map(Tag::as_str).collect();
     Value::from(tags).to_string()
@@ -124,8 +160,9 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
             db,
             "INSERT INTO links (id, account_id, slug, url, title, metadata, clicks, created_at, updated_at,
                ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled,
-               max_clicks)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19
+               max_clicks, geo, test_variants, og)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19,
+               ?20, ?21, ?22
              WHERE ?18 IS NULL OR (SELECT COUNT(*) FROM links WHERE account_id = ?2) < ?18",
             link.id,
             link.account_id,
@@ -146,6 +183,9 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
             i32::from(o.disabled),
             max_links,
             o.max_clicks,
+            geo_text(link),
+            test_variants_text(link),
+            og_text(link),
         )?,
         query!(db, INSERT_NEW_LINK_TAGS, link.id, link.account_id, tags_text(link))?,
     ];
@@ -170,7 +210,8 @@ pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
             db,
             "UPDATE links SET slug = ?3, url = ?4, title = ?5, metadata = ?6, updated_at = ?7,
                ios = ?8, android = ?9, expires_at = ?10, expired_url = ?11, password_hash = ?12,
-               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16, max_clicks = ?17
+               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16, max_clicks = ?17,
+               geo = ?18, test_variants = ?19, og = ?20
              WHERE id = ?1 AND account_id = ?2",
             link.id,
             link.account_id,
@@ -189,6 +230,9 @@ pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
             utm_text(link),
             i32::from(o.disabled),
             o.max_clicks,
+            geo_text(link),
+            test_variants_text(link),
+            og_text(link),
         )?,
         query!(db, "DELETE FROM link_tags WHERE link_id = ?1", link.id)?,
         query!(db, INSERT_TAGS, link.id, link.account_id, tags_text(link))?,

@@ -15,6 +15,7 @@ mod limits;
 pub mod links;
 pub mod members;
 pub mod rate_state;
+mod routing;
 pub mod sessions;
 
 use error::is_unique_violation;

@@ -8,10 +8,10 @@
 //! passwords are counted per link (`store::attempts`); past
 //! `MAX_FAILURES` in a window the link answers 429 without verifying.
 
-use worker::{console_error, Request, Response};
+use worker::{console_error, Env, Request};
 
 use super::input::VisitInput;
-use super::render::{self, password_form, READ_ONLY};
+use super::render::{self, password_form, Answer, READ_ONLY};
 use crate::core::password::{self, FormPost, CSRF_COOKIE, MAX_FAILURES};
 use crate::core::redirect::{decide, Decision, PasswordProof, RedirectRecord};
 use crate::core::slug::Slug;
@@ -70,18 +70,19 @@ pub async fn check(
 /// the link sends this visitor; anything else gets the form again.
 pub async fn form_post(
     req: &mut Request,
+    env: &Env,
     slug: &Slug,
     record: &RedirectRecord,
-) -> worker::Result<Response> {
+) -> worker::Result<Answer> {
     if record.password.is_none() {
-        return render::method_not_allowed(READ_ONLY);
+        return render::method_not_allowed(READ_ONLY).map(Answer::from);
     }
-    let input = VisitInput::of(req)?;
+    let input = VisitInput::of(req, env, record)?;
     let mut visit = input.visit(true);
     // An expired or disabled link says so, password or not.
     let decision = decide(record, &visit);
     if !matches!(decision, Decision::PasswordRequired { .. }) {
-        return render::decision(req, slug, decision);
+        return render::answer(req, slug, decision);
     }
     let headers = req.headers();
     let own_origin = input.origin();
@@ -95,18 +96,21 @@ pub async fn form_post(
             slug,
             403,
             Some("This form must be sent from this page. Please try again."),
-        );
+        )
+        .map(Answer::from);
     }
     let declared = headers
         .get("Content-Length")?
         .and_then(|v| v.trim().parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_FORM_BYTES) {
-        return password_form(req, slug, 413, Some("That was too long. Please try again."));
+        return password_form(req, slug, 413, Some("That was too long. Please try again."))
+            .map(Answer::from);
     }
     let cookie = headers.get("Cookie")?.unwrap_or_default();
     let body = req.bytes().await?;
     if body.len() > MAX_FORM_BYTES {
-        return password_form(req, slug, 413, Some("That was too long. Please try again."));
+        return password_form(req, slug, 413, Some("That was too long. Please try again."))
+            .map(Answer::from);
     }
     let post = FormPost::parse(&body);
     if !password::csrf_ok(password::cookie(&cookie, CSRF_COOKIE), &post.csrf) {
@@ -115,13 +119,14 @@ pub async fn form_post(
             slug,
             403,
             Some("This form has expired. Please enter the password again."),
-        );
+        )
+        .map(Answer::from);
     }
     match check(req, slug, record, &post.password, visit.now).await? {
-        Checked::Locked { retry_after } => render::locked(req, slug, retry_after),
+        Checked::Locked { retry_after } => render::locked(req, slug, retry_after).map(Answer::from),
         Checked::Proof(proof) => {
             visit.password = proof;
-            render::decision(req, slug, decide(record, &visit))
+            render::answer(req, slug, decide(record, &visit))
         }
     }
 }

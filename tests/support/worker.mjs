@@ -65,8 +65,17 @@ function assetsOption(assets) {
  * as if that object could not be reached (the real failure path, not a mock).
  * `port`: also serve the worker over HTTP on 127.0.0.1:`port` (0 picks a free
  * one; `worker.url` then says which), for fuzzers and load generators.
+ * `cf`: the `request.cf` every request gets (wrangler dev reports country
+ * `US`); a request may override it with its own `cf` in `worker.fetch`'s
+ * init, e.g. `{ cf: { country: "DE" } }`.
  */
-export async function startWorker({ bindings = {}, migrate = true, withoutDurableObjects = [], port } = {}) {
+export async function startWorker({
+  bindings = {},
+  migrate = true,
+  withoutDurableObjects = [],
+  port,
+  cf = { country: "US", colo: "TST" },
+} = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
     rootPath: root,
@@ -86,7 +95,7 @@ export async function startWorker({ bindings = {}, migrate = true, withoutDurabl
     bindings: { ...config.vars, ADMIN_TOKEN, CLICK_SECRET, ...bindings },
     ...assetsOption(config.assets),
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
-    cf: { country: "US", colo: "TST" },
+    cf,
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
     // MF_LOG=1 shows the worker's console, e.g. why a click was not recorded.
     ...(process.env.MF_LOG ? { log: new Log(LogLevel.DEBUG) } : {}),
@@ -118,7 +127,10 @@ export class Worker {
     this.url = url;
   }
 
-  /** A raw request to the worker; `path` is relative to ORIGIN. */
+  /**
+   * A raw request to the worker; `path` is relative to ORIGIN. `init.cf`
+   * overrides fields of the worker's `request.cf` for this request.
+   */
   async fetch(path, init = {}) {
     return settle(await this.mf.dispatchFetch(new URL(path, ORIGIN), { redirect: "manual", ...init }));
   }

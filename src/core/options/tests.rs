@@ -210,3 +210,56 @@ fn utm_round_trips_through_its_stored_map() {
     assert_eq!(Utm::from_map(&utm.to_map()), utm);
     assert!(Utm::default().is_empty() && !utm.is_empty());
 }
+
+#[test]
+fn routing_options_are_read_in_both_spellings() {
+    for name in ["testVariants", "test_variants"] {
+        let o = options(json!({
+            "geo": {"US": "https://example.com/us"},
+            name: [
+                {"url": "https://example.com/a", "percentage": 50},
+                {"url": "https://example.com/b", "percentage": 50}
+            ],
+            "og": {"title": "Spring", "image": "https://img.example/a.png"}
+        }));
+        assert!(!o.geo.is_empty(), "{name}");
+        assert_eq!(o.test_variants.variants().len(), 2, "{name}");
+        assert_eq!(o.og.unwrap().title, "Spring");
+    }
+}
+
+#[test]
+fn routing_options_are_cleared_by_null() {
+    let mut o = options(json!({
+        "geo": {"DE": "https://example.com/de"},
+        "testVariants": [
+            {"url": "https://example.com/a", "percentage": 10},
+            {"url": "https://example.com/b", "percentage": 90}
+        ],
+        "og": {"title": "T"}
+    }));
+    read(json!({"geo": null, "test_variants": null, "og": null}))
+        .unwrap()
+        .apply(&mut o, &[0; SALT_BYTES]);
+    assert!(o.geo.is_empty() && o.test_variants.is_empty() && o.og.is_none());
+}
+
+#[test]
+fn absent_routing_options_are_left_alone() {
+    let mut o = options(json!({"og": {"title": "T"}, "geo": {"FR": "https://example.com/fr"}}));
+    read(json!({"disabled": true}))
+        .unwrap()
+        .apply(&mut o, &[0; SALT_BYTES]);
+    assert!(o.og.is_some() && !o.geo.is_empty());
+}
+
+#[test]
+fn routing_option_errors_name_the_field_as_sent() {
+    let err =
+        read(json!({"test_variants": [{"url": "https://e.com", "percentage": 100}]})).unwrap_err();
+    assert_eq!(err.field, "test_variants");
+    let err = read(json!({"geo": {"U": "https://e.com"}})).unwrap_err();
+    assert_eq!(err.field, "geo.U");
+    let err = read(json!({"og": {"title": "T", "image": "http://e.com/i.png"}})).unwrap_err();
+    assert_eq!(err.field, "og.image");
+}

@@ -19,12 +19,16 @@ fn visit(user_agent: &str) -> Visit<'_> {
         now: UnixMillis(1_000_000),
         password: PasswordProof::NotGiven,
         form_post: false,
+        country: None,
+        fingerprint: None,
     }
 }
 
 fn location(decision: Decision) -> (u16, String) {
     match decision {
-        Decision::Redirect { status, location } => (status, location),
+        Decision::Redirect {
+            status, location, ..
+        } => (status, location),
         other => panic!("expected a redirect, got {other:?}"),
     }
 }

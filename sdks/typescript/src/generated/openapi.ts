@@ -602,6 +602,14 @@ export interface components {
             } | null;
             tags: string[];
             disabled: boolean;
+            /** @description Country code to destination; null when none. */
+            geo: components["schemas"]["GeoTargets"] | null;
+            /** @description The A/B test's variants, in order (variant:1 first); null when none. */
+            testVariants: components["schemas"]["TestVariant"][] | null;
+            /** @description The A/B test's variants, in order (variant:1 first); null when none. */
+            test_variants: components["schemas"]["TestVariant"][] | null;
+            /** @description The social preview unfurling bots get; null when none. */
+            og: components["schemas"]["SocialPreview"] | null;
         };
         /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). */
         LinkCreate: {
@@ -655,6 +663,14 @@ export interface components {
             tags?: string[] | null;
             /** @description Stop redirecting (410) without deleting. */
             disabled?: boolean | null;
+            /** @description Geo targets: visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
+            geo?: components["schemas"]["GeoTargets"] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as test_variants: send one, or both with equal values. */
+            testVariants?: components["schemas"]["TestVariant"][] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as testVariants: send one, or both with equal values. */
+            test_variants?: components["schemas"]["TestVariant"][] | null;
+            /** @description Social preview: link-unfurling bots (Twitterbot, facebookexternalhit, LinkedInBot, Slackbot, Discordbot, TelegramBot, WhatsApp, Applebot and similar) get a 200 HTML page with these as Open Graph and Twitter Card tags instead of the redirect, counted as an unfurl rather than a click. `title` 1 to 200 characters, `description` up to 500, `image` an https URL. null removes it; without it bots are redirected like anyone. */
+            og?: components["schemas"]["SocialPreview"] | null;
         } & (unknown & unknown & unknown & unknown & unknown);
         /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). */
         LinkPatch: {
@@ -706,6 +722,14 @@ export interface components {
             tags?: string[] | null;
             /** @description Stop redirecting (410) without deleting. */
             disabled?: boolean | null;
+            /** @description Geo targets: visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
+            geo?: components["schemas"]["GeoTargets"] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as test_variants: send one, or both with equal values. */
+            testVariants?: components["schemas"]["TestVariant"][] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as testVariants: send one, or both with equal values. */
+            test_variants?: components["schemas"]["TestVariant"][] | null;
+            /** @description Social preview: link-unfurling bots (Twitterbot, facebookexternalhit, LinkedInBot, Slackbot, Discordbot, TelegramBot, WhatsApp, Applebot and similar) get a 200 HTML page with these as Open Graph and Twitter Card tags instead of the redirect, counted as an unfurl rather than a click. `title` 1 to 200 characters, `description` up to 500, `image` an https URL. null removes it; without it bots are redirected like anyone. */
+            og?: components["schemas"]["SocialPreview"] | null;
         } & (unknown & unknown & unknown & unknown & unknown);
         LinkList: {
             links: components["schemas"]["Link"][];
@@ -868,8 +892,22 @@ export interface components {
             }[];
             /** @description Clicks that came from scanning the link's QR code. */
             qr_clicks: number;
-            /** @description Bot and preview hits, never counted as clicks. */
+            /** @description Bot hits (crawlers, link checkers, HEAD requests, unfurlers of links without a social preview), never counted as clicks. */
             bots: number;
+            /** @description Social previews served to link-unfurling bots (links with `og`), counted apart from clicks and bots. */
+            unfurls: number;
+            /** @description Clicks per routing target served: `default`, `ios`, `android`, `geo:XX` (a geo target), `variant:N` (an A/B variant, N from 1), `fallback` (an expired or capped link's expiredUrl). Most clicks first. */
+            targets: {
+                target: string;
+                clicks: number;
+            }[];
+            /** @description Clicks and unique visitors per A/B variant that had clicks in the period, by variant number. */
+            variants: {
+                variant: number;
+                clicks: number;
+                uniqueClicks: number;
+                unique_clicks: number;
+            }[];
         };
         QrOptions: {
             /** @description The link whose short URL to encode (with the scan marker `?qr=1`). */
@@ -967,6 +1005,22 @@ export interface components {
             apiKey: components["schemas"]["ApiKeyCreated"];
             /** @description Keys revoked by `revokeOthers`. */
             revokedKeys: number;
+        };
+        /** @description One A/B test variant: a destination (validated like a link's `url`) and the whole percentage of visitors it gets. */
+        TestVariant: {
+            url: string;
+            percentage: number;
+        };
+        /** @description What link-unfurling bots are shown, as Open Graph and Twitter Card tags. Responses carry all three fields. */
+        SocialPreview: {
+            title: string;
+            description?: string | null;
+            /** @description An https URL. */
+            image?: string | null;
+        };
+        /** @description ISO 3166-1 alpha-2 country code (any case on input, uppercase in responses; XK for Kosovo) to destination URL, validated like a link's `url`; at most 50. */
+        GeoTargets: {
+            [key: string]: string;
         };
         /** @description An email address; stored trimmed and lowercased. */
         Email: string;
