@@ -224,3 +224,48 @@ test("the dashboard works from the keyboard alone", async () => {
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Delete typed");
   await page.context().close();
 });
+
+test("geo targets, an A/B test and a social preview are set in the editor, and routing follows them", async () => {
+  const page = await app.page();
+  await signUp(page, email("routing"), PASSWORD);
+  const shop = await startShop();
+  await page.goto("/dashboard/links/new");
+  await page.getByLabel("Destination URL").fill(`${shop.origin}/default`);
+  await page.getByLabel("Slug").fill("routed");
+  await page.getByRole("button", { name: "Add a country" }).click();
+  await page.getByLabel("Country 1", { exact: true }).fill("us");
+  await page.getByLabel("Destination for country 1").fill(`${shop.origin}/americas`);
+  await page.getByRole("button", { name: "Start an A/B test" }).click();
+  await page.getByLabel("Variant 1 URL").fill(`${shop.origin}/a`);
+  await page.getByLabel("Variant 2 URL").fill(`${shop.origin}/b`);
+  await page.getByLabel("Percent").nth(1).fill("60");
+  await page.getByLabel("Preview title").fill("Spring sale");
+  await page.getByRole("button", { name: "Create link" }).click();
+  // 50 + 60 is not 100: the worker says so, next to the A/B test.
+  await page.locator("#link-testVariants-error").waitFor();
+  assert.match(await page.locator("#link-testVariants-error").innerText(), /100/);
+  await capture(page, "link-routing-error");
+  await page.getByLabel("Percent").nth(1).fill("50");
+  await page.getByRole("button", { name: "Create link" }).click();
+  await page.getByRole("heading", { name: "Link settings" }).waitFor();
+  assert.equal(await page.getByLabel("Country 1", { exact: true }).inputValue(), "US");
+  assert.equal(await page.getByLabel("Preview title").inputValue(), "Spring sale");
+
+  // The test worker's visitors come from the US, so the geo target wins over the A/B test.
+  const visitor = await app.page();
+  await visitor.goto(`${app.origin}/routed`);
+  await visitor.getByRole("heading", { name: "Shop" }).waitFor();
+  assert.equal(shop.visits[0], "/americas");
+  await visitor.context().close();
+  await shop.close();
+
+  // Removing the country leaves the A/B test in charge.
+  await page.getByRole("button", { name: "Remove country 1" }).click();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("Link saved.").waitFor();
+  const link = await (await page.request.get("/v1/links/routed")).json();
+  assert.equal(link.geo, null);
+  assert.deepEqual(link.testVariants.map((v) => v.percentage), [50, 50]);
+  assert.equal(link.og.title, "Spring sale");
+  await page.context().close();
+});

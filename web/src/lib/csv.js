@@ -16,6 +16,7 @@ export function reportCsv(report) {
   lines.push(row("summary", "unique_visitors", report.unique_clicks));
   lines.push(row("summary", "qr_scans", report.qr_clicks));
   lines.push(row("summary", "bots", report.bots));
+  lines.push(row("summary", "social_previews", report.unfurls ?? 0));
   for (const [k, v] of Object.entries(report.metrics.platforms)) lines.push(row("platform", k, v));
   for (const b of report.clicks_by_hour ?? []) lines.push(row("hour", b.hour, b.clicks));
   for (const b of report.clicks_by_date) lines.push(row("date", b.date, b.clicks));
@@ -26,7 +27,9 @@ export function reportCsv(report) {
     ["os", report.os, "os"],
     ["referrer", report.referrers, "referrer"],
     ["source", report.sources, "source"],
+    ["target", report.targets ?? [], "target"],
   ];
   for (const [section, items, key] of lists) for (const item of items) lines.push(row(section, item[key], item.clicks));
+  for (const v of report.variants ?? []) lines.push(row("variant", v.variant, v.clicks));
   return lines.join("\r\n") + "\r\n";
 }

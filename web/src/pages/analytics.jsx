@@ -1,6 +1,7 @@
 // A link's analytics: clicks over time (hourly for 24 hours, daily
 // otherwise) drawn by uPlot, unique visitors, QR scans against link clicks,
-// and the breakdowns, for a chosen period; CSV export of the same report.
+// and the breakdowns (routing targets and A/B variants among them), for a
+// chosen period; CSV export of the same report.
 import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 import { get, seg } from "../api.js";
@@ -130,6 +131,7 @@ function Figures({ report }) {
         <Stat label="QR scans" value={report.qr_clicks} id="stat-qr" />
         <Stat label="Link clicks" value={linkClicks} id="stat-link" />
         <Stat label="Bots (not counted)" value={report.bots} id="stat-bots" />
+        <Stat label="Social previews" value={report.unfurls ?? 0} id="stat-unfurls" />
       </dl>
       <div class="card">
         <h2 id="chart-title">Clicks per {hourly ? "hour" : "day"}</h2>
@@ -149,9 +151,25 @@ function Figures({ report }) {
         <Breakdown title="Browsers" rows={report.browsers.map((r) => [r.browser, r.clicks])} total={report.total_clicks} />
         <Breakdown title="Operating systems" rows={report.os.map((r) => [r.os, r.clicks])} total={report.total_clicks} />
         <Breakdown title="Referrers" rows={report.referrers.map((r) => [r.referrer, r.clicks])} total={report.total_clicks} />
+        <Breakdown title="Routing targets" rows={(report.targets ?? []).map((r) => [targetName(r.target), r.clicks])} total={report.total_clicks} />
+        {(report.variants ?? []).length > 0 && (
+          <Breakdown
+            title="A/B variants"
+            rows={report.variants.map((v) => [`Variant ${v.variant} (${formatNumber(v.uniqueClicks)} unique)`, v.clicks])}
+            total={report.total_clicks}
+          />
+        )}
       </div>
     </>
   );
+}
+
+/** "geo:DE" → "Germany (DE)", "variant:2" → "Variant 2", … */
+function targetName(target) {
+  const [kind, value] = target.split(":");
+  if (kind === "geo") return `Geo: ${countryName(value)}`;
+  if (kind === "variant") return `Variant ${value}`;
+  return { default: "Destination", ios: "iOS target", android: "Android target", fallback: "Fallback (expired)" }[kind] ?? target;
 }
 
 const platformName = (key) => ({ ios: "iOS", android: "Android", web: "Other (web)" })[key] ?? key;

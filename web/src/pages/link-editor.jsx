@@ -1,5 +1,7 @@
-// Create or edit a link with every option POST/PATCH /v1/links takes. The
-// worker validates; its error's `field` is shown next to that input.
+// Create or edit a link with every option POST/PATCH /v1/links takes
+// (device, geo and A/B routing, social preview, expiry, click cap, password,
+// redirect type, query forwarding, UTM, tags, metadata). The worker
+// validates; its error's `field` is shown next to that input.
 import { useEffect, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 import { post, patch, del, seg } from "../api.js";
@@ -7,6 +9,7 @@ import { Field, FormError } from "../components/field.jsx";
 import { ConfirmDialog } from "../components/confirm.jsx";
 import { LinkHead, LinkLoading, useLink } from "../components/link-head.jsx";
 import { toast } from "../components/toast.jsx";
+import { RoutingFields, routingBody, routingForm, routingGroup } from "../components/link-routing.jsx";
 import { UTM_KEYS, withUtm } from "../lib/utm.js";
 import { toLocalInput, fromLocalInput } from "../lib/datetime.js";
 import { useTitle } from "../lib/title.js";
@@ -37,6 +40,7 @@ function formOf(link) {
     disabled: link?.disabled ?? false,
     utm: Object.fromEntries(UTM_KEYS.map((k) => [k, link?.utm?.[k] ?? ""])),
     metadata: link?.metadata ? JSON.stringify(link.metadata, null, 2) : "",
+    ...routingForm(link),
   };
 }
 
@@ -75,6 +79,7 @@ function bodyOf(form, original) {
     redirectType: Number(form.redirectType),
     forwardQuery: form.forwardQuery,
     utm: utmEntries.length ? Object.fromEntries(utmEntries) : null,
+    ...routingBody(form),
     metadata,
   };
   if (!original) {
@@ -102,6 +107,8 @@ function bodyOf(form, original) {
 /** The input an API error's `field` belongs to ("tags[2]" → tags, "utm.source" stays). */
 function inputOf(field) {
   if (!field) return null;
+  const group = routingGroup(field);
+  if (group) return group;
   const name = field.replace(/\[\d+\]$/, "");
   const aliases = {
     slug: "slug", shortCode: "slug", expires_at: "expiresAt", expired_url: "expiredUrl", max_clicks: "maxClicks",
@@ -212,6 +219,8 @@ function LinkForm({ link, onSaved }) {
             <input type="url" placeholder="https://play.google.com/…" value={form.android} onInput={set("android")} />
           </Field>
         </fieldset>
+
+        <RoutingFields form={form} setForm={setForm} errors={errors} />
 
         <fieldset>
           <legend>Expiry and click cap</legend>
