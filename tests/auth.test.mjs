@@ -120,6 +120,19 @@ test("sign-up validates email, password and fields by name", async () => {
   assert.equal(unknown.json.error.field, "plan");
 });
 
+test("another site cannot sign anyone in or up (login CSRF)", async () => {
+  const session = await signedUp("targeted");
+  const headers = { "CF-Connecting-IP": clientIp(), Origin: "https://evil.example" };
+  const signin = await worker.api("POST", "/v1/auth/signin", { body: { email: session.email, password: PASSWORD }, headers });
+  assertError(signin, 403, "forbidden", "cross-site requests cannot sign in or use the dashboard's session");
+  assert.equal(signin.headers.get("set-cookie"), null);
+  const signup = await worker.api("POST", "/v1/auth/signup", {
+    body: { email: email(), password: PASSWORD },
+    headers: { ...headers, "Sec-Fetch-Site": "cross-site" },
+  });
+  assertError(signup, 403, "forbidden");
+});
+
 test("sign-in answers the session and a new cookie; a wrong password or unknown email get the same 401", async () => {
   const session = await signedUp("signin");
   const res = await signIn(session.email, PASSWORD);
@@ -196,9 +209,9 @@ describe("the session cookie on /v1", () => {
     const session = await signedUp("crosssite");
     const body = { url: "https://example.com/x" };
     const site = await worker.api("POST", "/v1/links", { body, headers: asBrowser(session, { "Sec-Fetch-Site": "cross-site" }) });
-    assertError(site, 403, "forbidden", "cross-site requests cannot use the dashboard's session");
+    assertError(site, 403, "forbidden", "cross-site requests cannot sign in or use the dashboard's session");
     const origin = await worker.api("POST", "/v1/links", { body, headers: asBrowser(session, { Origin: "https://evil.example" }) });
-    assertError(origin, 403, "forbidden", "cross-site requests cannot use the dashboard's session");
+    assertError(origin, 403, "forbidden", "cross-site requests cannot sign in or use the dashboard's session");
   });
 
   test("an Authorization header is used instead of the cookie, never alongside it", async () => {

@@ -8,7 +8,7 @@ use crate::core::account::AccountState;
 use crate::core::apikey::{self, Scopes};
 use crate::core::ids::{AccountId, KeyId, MemberId, SessionId};
 use crate::core::plan::{Limits, Plan};
-use crate::core::session::{self, CookiePolicy, CSRF_HEADER};
+use crate::core::session::{self, CookiePolicy, CsrfRefusal, CSRF_HEADER};
 use crate::core::time::UnixMillis;
 use crate::shell::config;
 use crate::shell::runtime;
@@ -123,15 +123,30 @@ pub async fn caller(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, A
 /// 403 unless a cookie-authenticated write comes from our own pages.
 pub fn csrf(req: &Request, token: &str) -> Result<(), ApiError> {
     let headers = req.headers();
-    let url = req.url()?;
     session::check_write(
         token,
         headers.get(CSRF_HEADER)?.as_deref(),
         headers.get("Sec-Fetch-Site")?.as_deref(),
         headers.get("Origin")?.as_deref(),
-        &url.origin().ascii_serialization(),
+        &req.url()?.origin().ascii_serialization(),
     )
-    .map_err(|refusal| ApiError::Forbidden(refusal.message().into()))
+    .map_err(refused)
+}
+
+/// 403 when the browser says a sign-in or sign-up comes from another site
+/// (login CSRF: signing someone into the attacker's account).
+pub fn not_cross_site(req: &Request) -> Result<(), ApiError> {
+    let headers = req.headers();
+    session::check_origin(
+        headers.get("Sec-Fetch-Site")?.as_deref(),
+        headers.get("Origin")?.as_deref(),
+        &req.url()?.origin().ascii_serialization(),
+    )
+    .map_err(refused)
+}
+
+fn refused(refusal: CsrfRefusal) -> ApiError {
+    ApiError::Forbidden(refusal.message().into())
 }
 
 /// How the session cookie is named and flagged for this request's host.

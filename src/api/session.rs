@@ -6,7 +6,7 @@
 use serde_json::json;
 use worker::{Env, Request, Response};
 
-use super::auth::{cookie_policy, csrf, session_of};
+use super::auth::{cookie_policy, csrf, not_cross_site, session_of};
 use super::error::ApiError;
 use super::{body, respond, views};
 use crate::core::account::{Account, AccountState};
@@ -41,6 +41,7 @@ pub async fn current(req: &Request, env: &Env) -> Result<Response, ApiError> {
 /// self sign-up is on), or, with an `invitation`, membership of the
 /// inviting account. 201 with the session, signed in.
 pub async fn sign_up(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    not_cross_site(req)?;
     let db = env.d1(config::DB)?;
     let now = runtime::now();
     // Counted before anything else, successful or not, so a script cannot
@@ -149,6 +150,7 @@ async fn join(
 /// wrong email or password (the same answer for both); 429 once either
 /// the email or the client has failed too often this window.
 pub async fn sign_in(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    not_cross_site(req)?;
     let form = SignIn::from_body(body::json(req).await?)?;
     let db = env.d1(config::DB)?;
     let now = runtime::now();

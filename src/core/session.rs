@@ -132,7 +132,9 @@ pub enum CsrfRefusal {
 impl CsrfRefusal {
     pub fn message(self) -> &'static str {
         match self {
-            CsrfRefusal::CrossSite => "cross-site requests cannot use the dashboard's session",
+            CsrfRefusal::CrossSite => {
+                "cross-site requests cannot sign in or use the dashboard's session"
+            }
             CsrfRefusal::MissingToken => {
                 "requests made with the session cookie must send the X-CSRF-Token header \
                  (its value is `csrfToken` in GET /v1/auth/session)"
@@ -141,6 +143,23 @@ impl CsrfRefusal {
                 "the X-CSRF-Token header does not match this session; reload the page"
             }
         }
+    }
+}
+
+/// The first half of the CSRF rule, and all of it for signing in and up
+/// (no session yet): the browser must not say the request is cross-site.
+///
+/// # Errors
+/// [`CsrfRefusal::CrossSite`] when it does.
+pub fn check_origin(
+    sec_fetch_site: Option<&str>,
+    origin: Option<&str>,
+    own_origin: &str,
+) -> Result<(), CsrfRefusal> {
+    if same_origin_post(sec_fetch_site, origin, own_origin) {
+        Ok(())
+    } else {
+        Err(CsrfRefusal::CrossSite)
     }
 }
 
@@ -157,9 +176,7 @@ pub fn check_write(
     origin: Option<&str>,
     own_origin: &str,
 ) -> Result<(), CsrfRefusal> {
-    if !same_origin_post(sec_fetch_site, origin, own_origin) {
-        return Err(CsrfRefusal::CrossSite);
-    }
+    check_origin(sec_fetch_site, origin, own_origin)?;
     match csrf_header {
         None | Some("") => Err(CsrfRefusal::MissingToken),
         Some(sent) if bool::from(sent.as_bytes().ct_eq(csrf_token(token).as_bytes())) => Ok(()),

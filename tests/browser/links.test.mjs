@@ -13,8 +13,11 @@ before(async () => {
 });
 after(() => app?.close());
 
-/** The destination site: a real server on loopback that records what it was asked for. */
-async function startShop() {
+/**
+ * The destination site: a real server on loopback that records what it was
+ * asked for, closed when the test `t` ends, passed or failed.
+ */
+async function startShop(t) {
   const visits = [];
   const server = createServer((req, res) => {
     visits.push(req.url);
@@ -25,19 +28,20 @@ async function startShop() {
     server.closeAllConnections();
     return new Promise((resolve) => server.close(resolve));
   };
-  return { origin: `http://127.0.0.1:${server.address().port}`, visits, close };
+  t.after(close);
+  return { origin: `http://127.0.0.1:${server.address().port}`, visits };
 }
 
-test("create a link with options, follow it, and see the click on its chart", async () => {
+test("create a link with options, follow it, and see the click on its chart", async (t) => {
   const page = await app.page();
   await signUp(page, email("creator"), PASSWORD);
   await page.getByRole("link", { name: "New link" }).click();
   await page.getByRole("heading", { name: "New link" }).waitFor();
 
-  const shop = await startShop();
+  const shop = await startShop(t);
   await page.getByLabel("Destination URL").fill(`${shop.origin}/summer?ref=home`);
   await page.getByLabel("Slug").fill("summer-sale");
-  await page.getByLabel("Title").fill("Summer sale");
+  await page.getByLabel("Title", { exact: true }).fill("Summer sale");
   await page.getByLabel("Tags").fill("launch, print");
   await page.getByLabel("Android destination").fill("https://play.example.com/app");
   await page.getByLabel("Redirect type").selectOption("307");
@@ -65,7 +69,6 @@ test("create a link with options, follow it, and see the click on its chart", as
   await visitor.getByRole("heading", { name: "Shop" }).waitFor();
   assert.equal(shop.visits[0], "/summer?ref=home&utm_source=newsletter&utm_campaign=summer");
   await visitor.context().close();
-  await shop.close();
 
   // The click shows on the analytics page (counted after the redirect answered).
   await page.getByRole("link", { name: "Analytics" }).click();
@@ -225,10 +228,10 @@ test("the dashboard works from the keyboard alone", async () => {
   await page.context().close();
 });
 
-test("geo targets, an A/B test and a social preview are set in the editor, and routing follows them", async () => {
+test("geo targets, an A/B test and a social preview are set in the editor, and routing follows them", async (t) => {
   const page = await app.page();
   await signUp(page, email("routing"), PASSWORD);
-  const shop = await startShop();
+  const shop = await startShop(t);
   await page.goto("/dashboard/links/new");
   await page.getByLabel("Destination URL").fill(`${shop.origin}/default`);
   await page.getByLabel("Slug").fill("routed");
@@ -257,7 +260,6 @@ test("geo targets, an A/B test and a social preview are set in the editor, and r
   await visitor.getByRole("heading", { name: "Shop" }).waitFor();
   assert.equal(shop.visits[0], "/americas");
   await visitor.context().close();
-  await shop.close();
 
   // Removing the country leaves the A/B test in charge.
   await page.getByRole("button", { name: "Remove country 1" }).click();

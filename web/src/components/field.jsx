@@ -1,6 +1,7 @@
 // A labelled form field whose API error (the error body's `field`) appears
 // under it and is tied to the input for screen readers.
 import { cloneElement } from "preact";
+import { useState } from "preact/hooks";
 
 /**
  * `id` names the input; `error` is the message for it, if any; `hint` is
@@ -46,9 +47,25 @@ export function FormError({ error }) {
 }
 
 /**
- * An API error as the form's errors: under its input when the error's
- * `field` is one of `fields`, else for the whole form.
+ * A form's submit handler with its busy flag and errors: `action` runs on
+ * submit; what it throws (an API error, or `{field, message}`) becomes the
+ * errors, under the input it names when that is one of `fields`. `formError`
+ * may word some errors for the whole form itself.
  */
-export function errorsOf(err, fields) {
-  return fields.includes(err.field) ? { [err.field]: err.message } : { form: err.message };
+export function useSubmit(action, fields, formError = (err) => err.message) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState({});
+  const onSubmit = async (e) => {
+    e.preventDefault();
+    setErrors({});
+    setBusy(true);
+    try {
+      await action();
+    } catch (err) {
+      setErrors(fields.includes(err.field) ? { [err.field]: err.message } : { form: formError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, errors, onSubmit };
 }

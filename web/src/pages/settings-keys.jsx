@@ -2,7 +2,7 @@
 // list, revoke. Only owners manage keys.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, del, seg } from "../api.js";
-import { Field, FormError, errorsOf } from "../components/field.jsx";
+import { Field, FormError, useSubmit } from "../components/field.jsx";
 import { CopyButton } from "../components/copy-button.jsx";
 import { ConfirmDialog } from "../components/confirm.jsx";
 import { toast } from "../components/toast.jsx";
@@ -126,29 +126,14 @@ export function ApiKeys({ owner, onChange }) {
 function CreateKey({ onCreated }) {
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState(SCOPES.filter(([s]) => s !== "keys:manage").map(([s]) => s));
-  const [errors, setErrors] = useState({});
-  const [busy, setBusy] = useState(false);
-
   const toggle = (scope) => (e) => setScopes(e.currentTarget.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope));
 
-  const onSubmit = async (e) => {
-    e.preventDefault();
-    setErrors({});
-    if (scopes.length === 0) {
-      setErrors({ scopes: "Choose at least one scope." });
-      return;
-    }
-    setBusy(true);
-    try {
-      const key = await post("/v1/api-keys", { name: name.trim(), scopes });
-      setName("");
-      onCreated(key);
-    } catch (err) {
-      setErrors(errorsOf(err, ["name", "scopes"]));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, errors, onSubmit } = useSubmit(async () => {
+    if (scopes.length === 0) throw { field: "scopes", message: "Choose at least one scope." };
+    const key = await post("/v1/api-keys", { name: name.trim(), scopes });
+    setName("");
+    onCreated(key);
+  }, ["name", "scopes"]);
 
   return (
     <form class="create-key" onSubmit={onSubmit} noValidate>

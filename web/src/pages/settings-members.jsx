@@ -2,7 +2,7 @@
 // (the link shown once, to pass on). Only owners manage members.
 import { useEffect, useState } from "preact/hooks";
 import { get, post, patch, del, seg } from "../api.js";
-import { Field, FormError, errorsOf } from "../components/field.jsx";
+import { Field, FormError, useSubmit } from "../components/field.jsx";
 import { CopyButton } from "../components/copy-button.jsx";
 import { ConfirmDialog } from "../components/confirm.jsx";
 import { toast } from "../components/toast.jsx";
@@ -147,22 +147,11 @@ export function Members({ owner, me }) {
 
 function Invite({ onInvited }) {
   const [form, setForm] = useState({ email: "", role: "member" });
-  const [errors, setErrors] = useState({});
-  const [busy, setBusy] = useState(false);
-  const onSubmit = async (e) => {
-    e.preventDefault();
-    setErrors({});
-    setBusy(true);
-    try {
-      const inv = await post("/v1/invitations", { email: form.email.trim(), role: form.role });
-      setForm({ email: "", role: "member" });
-      onInvited(inv);
-    } catch (err) {
-      setErrors(errorsOf(err, ["email", "role"]));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, errors, onSubmit } = useSubmit(async () => {
+    const inv = await post("/v1/invitations", { email: form.email.trim(), role: form.role });
+    setForm({ email: "", role: "member" });
+    onInvited(inv);
+  }, ["email", "role"]);
   return (
     <form class="invite" onSubmit={onSubmit} noValidate>
       <h3>Invite someone</h3>

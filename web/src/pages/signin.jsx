@@ -4,15 +4,13 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { post, setCsrfToken } from "../api.js";
 import { useSession, signupEnabled } from "../session.js";
-import { Field, FormError, errorsOf } from "../components/field.jsx";
+import { Field, FormError, useSubmit } from "../components/field.jsx";
 import { useTitle } from "../lib/title.js";
 
 export function SignIn() {
   const { setSession, ended } = useSession();
   const { path, query, route } = useLocation();
   const [form, setForm] = useState({ email: "", password: "" });
-  const [errors, setErrors] = useState({});
-  const [busy, setBusy] = useState(false);
   const [canSignUp, setCanSignUp] = useState(false);
   useTitle("Sign in");
 
@@ -20,23 +18,18 @@ export function SignIn() {
     signupEnabled().then(setCanSignUp);
   }, []);
 
-  const onSubmit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
+  const { busy, errors, onSubmit } = useSubmit(
+    async () => {
       const session = await post("/v1/auth/signin", form, { quiet401: true });
       setCsrfToken(session.csrfToken);
       setSession(session);
       // From /signin go home (or back where the person was sent from); on any
       // other page the page itself now renders.
       if (path === "/signin") route(safeNext(query.next), true);
-    } catch (err) {
-      setErrors(err.status === 429 ? { form: messageOf(err) } : errorsOf(err, ["email", "password"]));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    ["email", "password"],
+    messageOf,
+  );
 
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
 
@@ -69,6 +62,7 @@ export function SignIn() {
   );
 }
 
+/** A refused sign-in in words; too many failures say how long to wait. */
 function messageOf(err) {
   if (err.status === 429) {
     const wait = err.retryAfter ? ` Try again in ${err.retryAfter} second${err.retryAfter === 1 ? "" : "s"}.` : "";

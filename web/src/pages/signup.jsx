@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { get, post, seg, setCsrfToken } from "../api.js";
 import { useSession, signupEnabled } from "../session.js";
-import { Field, FormError, errorsOf } from "../components/field.jsx";
+import { Field, FormError, useSubmit } from "../components/field.jsx";
 import { useTitle } from "../lib/title.js";
 
 export function SignUp() {
@@ -12,8 +12,6 @@ export function SignUp() {
   const { query, route } = useLocation();
   const invite = query.invite;
   const [form, setForm] = useState({ email: "", password: "", accountName: "" });
-  const [errors, setErrors] = useState({});
-  const [busy, setBusy] = useState(false);
   const [mode, setMode] = useState({ loading: true });
   useTitle("Sign up");
 
@@ -31,24 +29,15 @@ export function SignUp() {
     }
   }, [invite]);
 
-  const onSubmit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
+  const { busy, errors, onSubmit } = useSubmit(async () => {
     const body = invite
       ? { email: form.email, password: form.password, invitation: invite }
       : { email: form.email, password: form.password, ...(form.accountName.trim() ? { accountName: form.accountName.trim() } : {}) };
-    try {
-      const session = await post("/v1/auth/signup", body, { quiet401: true });
-      setCsrfToken(session.csrfToken);
-      setSession(session);
-      route("/", true);
-    } catch (err) {
-      setErrors(errorsOf(err, ["email", "password", "accountName"]));
-    } finally {
-      setBusy(false);
-    }
-  };
+    const session = await post("/v1/auth/signup", body, { quiet401: true });
+    setCsrfToken(session.csrfToken);
+    setSession(session);
+    route("/", true);
+  }, ["email", "password", "accountName"]);
 
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
 

@@ -1206,7 +1206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Self sign-up is off on this server; an invitation is needed. */
+            /** @description Self sign-up is off on this server (an invitation is needed), or the browser marked the request cross-site. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1299,6 +1299,15 @@ export interface operations {
             };
             /** @description Email or password is wrong (the same answer for both). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The browser marked the request cross-site. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
