@@ -36,7 +36,7 @@ test("a limit of N admits exactly N requests, then answers 429 naming the window
   }
   const denied = await list(key);
   // 5 an hour: one request comes back every 720 s.
-  assertRateLimited(denied, "Rate limit exceeded: 5 requests per hour for the free plan; retry in 720 seconds");
+  assertRateLimited(denied, "Rate limit exceeded: this account may make 5 requests per hour; retry in 720 seconds");
   assert.equal(denied.headers.get("retry-after"), "720");
 });
 
@@ -87,7 +87,7 @@ test("Retry-After is whole seconds and the request succeeds after waiting that l
   const key = await keyWith({ perMinute: 6 });
   for (let i = 0; i < 6; i++) assert.equal((await list(key)).status, 200);
   const denied = await list(key);
-  assertRateLimited(denied, "Rate limit exceeded: 6 requests per minute for the free plan; retry in 10 seconds");
+  assertRateLimited(denied, "Rate limit exceeded: this account may make 6 requests per minute; retry in 10 seconds");
   const retryAfter = denied.headers.get("retry-after");
   assert.match(retryAfter, /^\d+$/);
   await sleep(Number(retryAfter) * 1000);

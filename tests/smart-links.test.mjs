@@ -178,7 +178,7 @@ test("UTM parameters are appended to the destination", async () => {
   );
 });
 
-test("precedence: the destination's query, then UTM, then the visitor's values", async () => {
+test("precedence: UTM over the destination's query, and the link's parameters over the visitor's", async () => {
   await create({
     url: "https://example.com/p?a=1&utm_source=dest&keep=yes#top",
     slug: "merge",
@@ -186,7 +186,7 @@ test("precedence: the destination's query, then UTM, then the visitor's values",
   });
   assert.equal(
     (await visit("/merge?utm_medium=visitor&a=2&qr=1")).headers.get("location"),
-    "https://example.com/p?keep=yes&utm_source=link&utm_medium=visitor&a=2#top",
+    "https://example.com/p?a=1&keep=yes&utm_source=link&utm_medium=email#top",
   );
 });
 

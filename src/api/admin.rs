@@ -8,9 +8,11 @@ use super::{body, respond, views};
 use crate::core::account::{Account, AccountPatch, NewAccount};
 use crate::core::apikey::{self, Scopes, SECRET_ENTROPY};
 use crate::core::random::{self, ID_ENTROPY};
+use crate::core::validation::Invalid;
 use crate::shell::config;
 use crate::shell::runtime;
 use crate::store::{accounts, keys};
+use crate::sync;
 
 /// POST /v1/admin/accounts: creates an account and its first API key,
 /// whose secret appears in this response and never again.
@@ -55,4 +57,41 @@ pub async fn update_account(req: &mut Request, id: &str, env: &Env) -> Result<Re
     let account = patch.apply(account);
     accounts::update(&db, &account).await?;
     respond::json(200, &json!({ "account": views::account(&account) }))
+}
+
+/// Pages one on-demand run walks unless `?pages=` says otherwise.
+const RECONCILE_PAGES: u32 = 3;
+
+/// POST /v1/admin/reconcile?cursor=&pages=: one run of the reconciliation
+/// pass (`sync::reconcile`), from `cursor` (the start when absent); the
+/// report's `cursor` is where the next run resumes, `null` once complete.
+pub async fn reconcile(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let url = req.url()?;
+    let (mut cursor, mut pages) = (None, RECONCILE_PAGES);
+    for (name, value) in url.query_pairs() {
+        match name.as_ref() {
+            "cursor" if !value.is_empty() => cursor = Some(value.into_owned()),
+            "cursor" => {}
+            "pages" => {
+                pages = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (1..=RECONCILE_PAGES).contains(p))
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            "pages",
+                            format!("`pages` must be 1 to {RECONCILE_PAGES} (got {value})"),
+                        )
+                    })?;
+            }
+            other => {
+                return Err(ApiError::Validation(Invalid::new(
+                    other,
+                    format!("unknown query parameter `{other}`; use cursor or pages"),
+                )))
+            }
+        }
+    }
+    let report = sync::reconcile::run(env, cursor, pages).await?;
+    respond::json(200, &report)
 }

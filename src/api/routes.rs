@@ -29,6 +29,7 @@ pub enum Public {
 pub enum Operator {
     CreateAccount,
     UpdateAccount,
+    Reconcile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub enum Keyed {
     Analytics,
     LinkQr,
     CreateQr,
+    GetQrStyle,
+    SaveQrStyle,
+    ResetQrStyle,
 }
 
 pub struct Route {
@@ -64,7 +68,7 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
 }
 
 use Endpoint::{AnyKey, Key, Operator as Op, Public as Open};
-use Method::{Delete, Get, Patch, Post};
+use Method::{Delete, Get, Patch, Post, Put};
 use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite, QrWrite};
 
 pub const ROUTES: &[Route] = &[
@@ -76,6 +80,9 @@ pub const ROUTES: &[Route] = &[
         "/v1/admin/accounts/{id}",
         Op(Operator::UpdateAccount),
     ),
+    // The reconciliation pass of KV against D1, on demand (it also runs on
+    // the Cron Trigger).
+    route(Post, "/v1/admin/reconcile", Op(Operator::Reconcile)),
     route(Get, "/v1/links", Key(LinksRead, Keyed::ListLinks)),
     route(Post, "/v1/links", Key(LinksWrite, Keyed::CreateLink)),
     route(Get, "/v1/links/{idOrSlug}", Key(LinksRead, Keyed::GetLink)),
@@ -117,6 +124,22 @@ pub const ROUTES: &[Route] = &[
         Key(LinksRead, Keyed::LinkQr),
     ),
     route(Post, "/v1/qr-codes", Key(QrWrite, Keyed::CreateQr)),
+    // The style the public /{slug}/qr renders.
+    route(
+        Get,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksRead, Keyed::GetQrStyle),
+    ),
+    route(
+        Put,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksWrite, Keyed::SaveQrStyle),
+    ),
+    route(
+        Delete,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksWrite, Keyed::ResetQrStyle),
+    ),
 ];
 
 /// The outcome of looking a request up in [`ROUTES`].

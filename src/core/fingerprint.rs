@@ -36,7 +36,7 @@ pub fn fingerprint(secret: &[u8], ip: &str, user_agent: &str, link_id: &str) -> 
 /// The key block RFC 2104 derives from any key: the key itself zero-padded,
 /// or its hash when longer than a block. Building it here lets us use the
 /// infallible fixed-size constructor instead of `new_from_slice`'s `Result`.
-fn hmac_key_block(secret: &[u8]) -> [u8; BLOCK_LEN] {
+pub(super) fn hmac_key_block(secret: &[u8]) -> [u8; BLOCK_LEN] {
     let mut block = [0u8; BLOCK_LEN];
     let hashed;
     let key = if secret.len() > BLOCK_LEN {

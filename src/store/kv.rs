@@ -16,6 +16,13 @@
 //! Version 1
 //! (`{"v":1,"id","url"}`, written before smart options existed) is still
 //! read, as a link with every option at its default.
+//!
+//! Metadata, `{"id":"link_…","v":3}`: the link and its version the record
+//! was written from. A key listing returns it, so the reconciliation pass
+//! (`sync::reconcile`) compares KV with D1 without reading values. Records
+//! written before it existed have none and are rewritten by that pass.
+//!
+//! Keys starting with `_` are never slugs; none are written today.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -25,6 +32,7 @@ use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
 use crate::core::slug::Slug;
+use crate::core::sync::Published;
 use crate::core::time::UnixMillis;
 
 /// How long an edge location may serve a record from its cache. KV's
@@ -146,9 +154,61 @@ pub async fn get(kv: &KvStore, slug: &Slug) -> Result<Option<RedirectRecord>, Kv
     Ok(parse(&text))
 }
 
-pub async fn put(kv: &KvStore, slug: &Slug, record: &RedirectRecord) -> Result<(), KvError> {
+/// The listing metadata of a record.
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    id: String,
+    v: u64,
+}
+
+/// Writes `record`, made from its link at `version`.
+pub async fn put(
+    kv: &KvStore,
+    slug: &Slug,
+    record: &RedirectRecord,
+    version: u64,
+) -> Result<(), KvError> {
     let text = serialize(record).map_err(KvError::Serialization)?;
-    kv.put(slug.as_str(), text)?.execute().await
+    let meta = Meta {
+        id: record.link_id.clone(),
+        v: version,
+    };
+    kv.put(slug.as_str(), text)?.metadata(meta)?.execute().await
+}
+
+/// One page of keys: each slug with the link and version its record was
+/// written from (`None` when it has no metadata); the cursor of the next
+/// page, `None` after the last.
+pub async fn list_page(
+    kv: &KvStore,
+    cursor: Option<String>,
+    limit: u64,
+) -> Result<(Vec<(String, Option<Published>)>, Option<String>), KvError> {
+    let mut request = kv.list().limit(limit);
+    if let Some(cursor) = cursor {
+        request = request.cursor(cursor);
+    }
+    let page = request.execute().await?;
+    let keys = page
+        .keys
+        .into_iter()
+        .map(|key| {
+            let published = key
+                .metadata
+                .and_then(|m| serde_json::from_value::<Meta>(m).ok())
+                .map(|m| Published {
+                    link_id: m.id,
+                    version: m.v,
+                });
+            (key.name, published)
+        })
+        .collect();
+    let next = if page.list_complete {
+        None
+    } else {
+        page.cursor.filter(|c| !c.is_empty())
+    };
+    Ok((keys, next))
 }
 
 pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {

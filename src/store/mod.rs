@@ -10,6 +10,8 @@ pub mod keys;
 pub mod kv;
 mod limits;
 pub mod links;
+pub mod published;
+pub mod qr_styles;
 pub mod rate_state;
 
 /// Whether a D1 error is a UNIQUE constraint violation (a taken slug).

@@ -22,6 +22,7 @@ use worker::{console_error, Context, Env, Method, Request, Response};
 use crate::core::redirect::{cap_reached, cap_to_check};
 use crate::core::slug::Slug;
 use crate::shell::{http, runtime};
+use password::Gate;
 use render::{method_not_allowed, not_found, unavailable, READ_ONLY, WITH_FORM};
 
 /// What the path asks of a slug.
@@ -79,12 +80,27 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         }
     };
     if page == Page::Qr {
-        return crate::api::qr::public(&req, &slug, env).await;
+        return crate::api::qr::public(&req, &record, &slug, env).await;
     }
     let response = if method == Method::Post {
-        password::form_post(&mut req, &slug, &record).await?
+        let body = password::read_form(&mut req).await?;
+        let gate = Gate {
+            req: &req,
+            env,
+            ctx,
+        };
+        gate.form_post(body, &slug, &record).await?
     } else {
-        redirect::visit(&req, &slug, &record).await?
+        redirect::visit(
+            &Gate {
+                req: &req,
+                env,
+                ctx,
+            },
+            &slug,
+            &record,
+        )
+        .await?
     };
     // Only a visitor who was sent on is a click: not a 410, a password form
     // or a refusal, which therefore copy nothing.
