@@ -3,6 +3,7 @@
 //
 //   npm run admin -- create-account --name "Acme" [--plan pro] [--limits '{"perMinute":5000}']
 //   npm run admin -- update-account acct_… [--plan enterprise] [--name …] [--limits '{…}' | --limits null]
+//   npm run admin -- reconcile    (the KV-against-D1 pass, run until the walk is complete)
 //
 // Options: --url (default $SMARTLINKS_URL or http://127.0.0.1:8787),
 // --token (default $ADMIN_TOKEN), --key-only (print just the new API key).
@@ -11,6 +12,7 @@ import { parseArgs } from "node:util";
 const usage = `usage:
   npm run admin -- create-account --name NAME [--plan free|pro|business|enterprise] [--limits JSON] [--key-name NAME]
   npm run admin -- update-account ACCOUNT_ID [--name NAME] [--plan PLAN] [--limits JSON|null]
+  npm run admin -- reconcile
 options: --url URL (default $SMARTLINKS_URL or http://127.0.0.1:8787), --token TOKEN (default $ADMIN_TOKEN), --key-only`;
 
 function fail(message) {
@@ -51,6 +53,29 @@ if (opts.limits !== undefined) {
   } catch {
     fail(`--limits must be JSON, e.g. '{"perMinute":5000}' (got ${opts.limits})`);
   }
+}
+
+/** The reconciliation pass, one call (3 pages of KV keys) at a time until complete. */
+async function reconcile() {
+  const total = { scanned: 0, removed: 0, republished: 0 };
+  let cursor = null;
+  do {
+    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+    const response = await fetch(`${url}/v1/admin/reconcile${query}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}` },
+    }).catch((e) => fail(`cannot reach ${url}: ${e.cause?.message ?? e.message}`));
+    const report = await response.json().catch(() => ({}));
+    if (!response.ok) fail(`${response.status}: ${report.error?.message ?? JSON.stringify(report)}`);
+    for (const name of Object.keys(total)) total[name] += report[name];
+    cursor = report.cursor;
+  } while (cursor);
+  console.log(`reconcile: ${total.scanned} scanned, ${total.removed} removed, ${total.republished} republished (complete)`);
+}
+
+if (command === "reconcile") {
+  await reconcile();
+  process.exit(0);
 }
 
 let method, path;
