@@ -29,7 +29,7 @@ pub const EXPOSED_HEADERS: &str =
 /// limiter failed.
 pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::check(env, &caller.account_id, &ask).await {
+    match protocol::check(env, caller.account_id.as_str(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
             console_error!(
@@ -45,7 +45,7 @@ pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
 /// `None` as for `check`.
 pub async fn peek(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::peek(env, &caller.account_id, &ask).await {
+    match protocol::peek(env, caller.account_id.as_str(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
             console_error!("rate limiter of {} failed on peek: {e}", caller.account_id);

@@ -4,9 +4,11 @@ use serde_json::{Map, Value};
 
 use super::destination::{DestinationUrl, ShortHosts};
 use super::fields::{kind, Fields, Present};
+use super::ids::{AccountId, Kind, LinkId, LinkKind};
 use super::options::{self, Options, OptionsInput};
 use super::password::PasswordHash;
-use super::slug::Slug;
+use super::random::ID_ENTROPY;
+use super::slug::{Slug, GENERATED_ENTROPY};
 use super::time::UnixMillis;
 use super::validation::{is_bidi_control, Invalid};
 
@@ -23,8 +25,8 @@ const ACCEPTED: &[&str] = &["url", "shortCode (or slug)", "title", "metadata"];
 /// A stored link, as the API and the redirect see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
-    pub id: String,
-    pub account_id: String,
+    pub id: LinkId,
+    pub account_id: AccountId,
     pub slug: Slug,
     pub url: DestinationUrl,
     pub title: Option<String>,
@@ -37,6 +39,25 @@ pub struct Link {
     /// names (`If-Match: "3"` or `"version": 3`), so a change made from a
     /// stale read is refused rather than silently undone.
     pub version: u64,
+}
+
+/// How a client names one of its links in a path: by id or by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkRef {
+    Id(LinkId),
+    Slug(Slug),
+}
+
+impl LinkRef {
+    /// `link_…` is an id (slugs may not start so); anything else a slug.
+    /// `None` when it is neither, which no stored link can match.
+    pub fn parse(text: &str) -> Option<LinkRef> {
+        if text.starts_with(LinkKind::PREFIX) {
+            LinkId::parse(text).map(LinkRef::Id)
+        } else {
+            Slug::parse(text).ok().map(LinkRef::Slug)
+        }
+    }
 }
 
 /// A validated `POST /v1/links` body.
@@ -87,6 +108,68 @@ impl NewLink {
             title,
             metadata,
             options,
+        })
+    }
+}
+
+/// Generated slugs collide with probability ~n/3.5e12; a handful of tries
+/// is plenty even for millions of links.
+pub const GENERATED_SLUG_TRIES: usize = 5;
+
+/// The randomness creating one link needs: its id and the slugs to try
+/// when the client asked for none. (A password's salt is drawn where it is
+/// hashed, `shell::crypto`.)
+pub struct LinkEntropy {
+    pub id: [u8; ID_ENTROPY],
+    pub slugs: [[u8; GENERATED_ENTROPY]; GENERATED_SLUG_TRIES],
+}
+
+/// A link ready to insert, with the generated slugs to try in turn should
+/// its slug be taken (none when the client chose the slug: then a taken
+/// slug is the client's to resolve).
+pub struct Minted {
+    pub link: Link,
+    pub fallback_slugs: Vec<Slug>,
+}
+
+impl NewLink {
+    /// The link this body creates for `account_id`, at version 1;
+    /// `password` is the hash of its password when the body sets one.
+    /// `None` only when every generated slug spelled a reserved word, which
+    /// takes astronomical luck.
+    pub fn mint(
+        self,
+        account_id: AccountId,
+        now: UnixMillis,
+        entropy: &LinkEntropy,
+        password: Option<PasswordHash>,
+    ) -> Option<Minted> {
+        let mut fallback_slugs: Vec<Slug> = match &self.slug {
+            Some(_) => Vec::new(),
+            None => entropy.slugs.iter().filter_map(Slug::generate).collect(),
+        };
+        let slug = match self.slug {
+            Some(slug) => slug,
+            None => fallback_slugs.pop()?,
+        };
+        let mut options = Options::default();
+        self.options.apply(&mut options, password);
+        let link = Link {
+            id: LinkId::mint(&entropy.id),
+            account_id,
+            slug,
+            url: self.url,
+            title: self.title,
+            metadata: self.metadata,
+            clicks: 0,
+            options,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        Some(Minted {
+            link,
+            fallback_slugs,
         })
     }
 }
@@ -341,6 +424,19 @@ fn bidi_in(map: &Map<String, Value>, path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::random::ID_ENTROPY;
+
+    #[test]
+    fn a_link_prefix_names_an_id_and_anything_else_a_slug() {
+        let id = LinkId::mint(&[3u8; ID_ENTROPY]);
+        assert_eq!(LinkRef::parse(id.as_str()), Some(LinkRef::Id(id)));
+        assert!(
+            matches!(LinkRef::parse("summer-sale"), Some(LinkRef::Slug(s)) if s.as_str() == "summer-sale")
+        );
+        assert_eq!(LinkRef::parse("link_short"), None);
+        assert_eq!(LinkRef::parse("no/slash"), None);
+    }
+
     use serde_json::json;
 
     fn short() -> ShortHosts {

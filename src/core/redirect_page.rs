@@ -180,7 +180,10 @@ mod tests {
     }
 
     fn record() -> RedirectRecord {
-        let mut r = RedirectRecord::plain("link_a".into(), "https://e.com/?q=<b>".into());
+        let mut r = RedirectRecord::plain(
+            crate::core::ids::LinkId::from_stored("link_a".into()),
+            "https://e.com/?q=<b>".into(),
+        );
         r.ios = Some("https://apps.apple.com/x".into());
         r
     }

@@ -2,13 +2,14 @@
 //! slugs a link's write must clear, and what the reconciliation pass does
 //! with each key it lists. The I/O is `sync` (the crate's, not core's).
 
+use super::ids::LinkId;
 use super::slug::Slug;
 
 /// The link, and its version, a KV record was written from (its listing
 /// metadata), or that D1 holds at a slug.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
-    pub link_id: String,
+    pub link_id: LinkId,
     pub version: u64,
 }
 
@@ -60,7 +61,7 @@ mod tests {
 
     fn at(id: &str, version: u64) -> Published {
         Published {
-            link_id: id.into(),
+            link_id: LinkId::from_stored(id.into()),
             version,
         }
     }

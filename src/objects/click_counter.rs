@@ -18,6 +18,7 @@ use worker::{
 
 use super::protocol::{self, ClickBatch, ReportRows};
 use crate::core::analytics::{first_kept_hour_sketch, ClickEvent};
+use crate::core::ids::LinkId;
 use crate::core::redirect::within_cap;
 use crate::shell::config;
 use crate::shell::runtime;
@@ -117,7 +118,12 @@ impl DurableObject for ClickCounter {
                 console_error!("a ClickCounter without a name cannot push its total");
                 return Response::empty();
             };
-            links::set_clicks(&self.env.d1(config::DB)?, &link_id, totals.clicks).await?;
+            links::set_clicks(
+                &self.env.d1(config::DB)?,
+                &LinkId::from_stored(link_id),
+                totals.clicks,
+            )
+            .await?;
             clicks::mark_pushed(&sql, totals.clicks)?;
         }
         Response::empty()

@@ -11,7 +11,9 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use worker::{console_error, Result, SqlStorage, SqlStorageValue};
+use worker::{console_error, SqlStorage, SqlStorageValue};
+
+use super::Result;
 
 use crate::core::analytics::{
     ClickEvent, Dimension, HourlyCount, ReferrerRows, SketchKey, SketchRange,

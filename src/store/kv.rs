@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
+use crate::core::ids::LinkId;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
@@ -86,9 +87,12 @@ struct Record {
 impl Record {
     fn decode(self) -> Option<RedirectRecord> {
         match self.v {
-            1 => Some(RedirectRecord::plain(self.id, self.url?)),
+            1 => Some(RedirectRecord::plain(
+                LinkId::from_stored(self.id),
+                self.url?,
+            )),
             2 => Some(RedirectRecord {
-                link_id: self.id,
+                link_id: LinkId::from_stored(self.id),
                 url: self.u?,
                 ios: self.i,
                 android: self.a,
@@ -114,7 +118,7 @@ impl Record {
         let status = record.redirect_type.status();
         Record {
             v: 2,
-            id: record.link_id.clone(),
+            id: record.link_id.as_str().to_owned(),
             url: None,
             u: Some(record.url.clone()),
             i: record.ios.clone(),
@@ -170,7 +174,7 @@ pub async fn put(
 ) -> Result<(), KvError> {
     let text = serialize(record).map_err(KvError::Serialization)?;
     let meta = Meta {
-        id: record.link_id.clone(),
+        id: record.link_id.to_string(),
         v: version,
     };
     kv.put(slug.as_str(), text)?.metadata(meta)?.execute().await
@@ -197,7 +201,7 @@ pub async fn list_page(
                 .metadata
                 .and_then(|m| serde_json::from_value::<Meta>(m).ok())
                 .map(|m| Published {
-                    link_id: m.id,
+                    link_id: LinkId::from_stored(m.id),
                     version: m.v,
                 });
             (key.name, published)
@@ -220,7 +224,10 @@ mod tests {
     use super::*;
 
     fn plain() -> RedirectRecord {
-        RedirectRecord::plain("link_a".into(), "https://e.com/".into())
+        RedirectRecord::plain(
+            LinkId::from_stored("link_a".into()),
+            "https://e.com/".into(),
+        )
     }
 
     #[test]

@@ -10,11 +10,14 @@
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use worker::{query, D1Database, Result};
+use worker::{query, D1Database};
 
-use super::{changed, is_unique_violation, published, written, written_within_quota, Written};
+use super::{
+    changed, is_unique_violation, published, written, written_within_quota, Result, Written,
+};
 use crate::core::destination::DestinationUrl;
-use crate::core::link::Link;
+use crate::core::ids::{AccountId, LinkId};
+use crate::core::link::{Link, LinkRef};
 use crate::core::listing::ListQuery;
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
@@ -66,8 +69,8 @@ struct Row {
 impl Row {
     fn into_link(self) -> Link {
         Link {
-            id: self.id,
-            account_id: self.account_id,
+            id: LinkId::from_stored(self.id),
+            account_id: AccountId::from_stored(self.account_id),
             slug: Slug::from_stored(self.slug),
             url: DestinationUrl::from_stored(self.url),
             title: self.title,
@@ -242,7 +245,7 @@ pub async fn update(db: &D1Database, link: &Link, expected: u64) -> Result<Updat
             _ => Updated::Stale,
         }),
         Err(e) if is_unique_violation(&e) => Ok(Updated::SlugTaken),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -251,29 +254,28 @@ pub(super) fn version_param(version: u64) -> i64 {
     i64::try_from(version).unwrap_or(i64::MAX)
 }
 
-/// A link of this account, by id (`link_…`) or by slug.
-pub async fn find(db: &D1Database, account_id: &str, id_or_slug: &str) -> Result<Option<Link>> {
-    let column = if id_or_slug.starts_with("link_") {
-        "id"
-    } else {
-        "slug"
+/// A link of this account, by id or by slug.
+pub async fn find(db: &D1Database, account_id: &AccountId, link: &LinkRef) -> Result<Option<Link>> {
+    let (column, value) = match link {
+        LinkRef::Id(id) => ("id", id.as_str()),
+        LinkRef::Slug(slug) => ("slug", slug.as_str()),
     };
     let sql = format!("SELECT {COLUMNS} FROM links WHERE {column} = ?1 AND account_id = ?2");
-    let row = query!(db, &sql, id_or_slug, account_id)?
+    let row = query!(db, &sql, value, account_id)?
         .first::<Row>(None)
         .await?;
     Ok(row.map(Row::into_link))
 }
 
 /// Any account's link by id: what KV must say about it.
-pub async fn by_id(db: &D1Database, id: &str) -> Result<Option<Link>> {
+pub async fn by_id(db: &D1Database, id: &LinkId) -> Result<Option<Link>> {
     let sql = format!("SELECT {COLUMNS} FROM links WHERE id = ?1");
     let row = query!(db, &sql, id)?.first::<Row>(None).await?;
     Ok(row.map(Row::into_link))
 }
 
 /// A link's version; `None` once it is deleted.
-pub async fn version_of(db: &D1Database, id: &str) -> Result<Option<u64>> {
+pub async fn version_of(db: &D1Database, id: &LinkId) -> Result<Option<u64>> {
     #[derive(Deserialize)]
     struct Row {
         version: i64,
@@ -308,7 +310,12 @@ pub async fn by_slug(db: &D1Database, slug: &Slug) -> Result<Option<Link>> {
 /// Deletes a link of this account with its tags, slug history and saved
 /// QR style, if it is still at `version`; false when it was not (changed
 /// since, or gone).
-pub async fn delete(db: &D1Database, account_id: &str, id: &str, version: u64) -> Result<bool> {
+pub async fn delete(
+    db: &D1Database,
+    account_id: &AccountId,
+    id: &LinkId,
+    version: u64,
+) -> Result<bool> {
     let version = version_param(version);
     let guarded = |table: &str| {
         query!(
@@ -343,7 +350,11 @@ pub async fn delete(db: &D1Database, account_id: &str, id: &str, version: u64) -
 }
 
 /// One page of an account's links, newest first, and how many match in all.
-pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(Vec<Link>, u64)> {
+pub async fn list(
+    db: &D1Database,
+    account_id: &AccountId,
+    q: &ListQuery,
+) -> Result<(Vec<Link>, u64)> {
     // A substring test rather than LIKE: D1 caps LIKE patterns at 50 bytes,
     // and the user's `%` and `_` need no escaping. `lower()` folds ASCII
     // only, as LIKE would.
@@ -392,7 +403,7 @@ pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(V
 /// sees, so the version stays.
 pub async fn replace_password_hash(
     db: &D1Database,
-    id: &str,
+    id: &LinkId,
     old: &PasswordHash,
     new: &PasswordHash,
 ) -> Result<bool> {
@@ -410,7 +421,7 @@ pub async fn replace_password_hash(
 
 /// Writes the click total a link's ClickCounter pushes (any account's link:
 /// the counter is addressed by link id). A deleted link updates nothing.
-pub async fn set_clicks(db: &D1Database, id: &str, clicks: i64) -> Result<()> {
+pub async fn set_clicks(db: &D1Database, id: &LinkId, clicks: i64) -> Result<()> {
     query!(db, "UPDATE links SET clicks = ?2 WHERE id = ?1", id, clicks)?
         .run()
         .await?;

@@ -3,9 +3,11 @@
 //! published it), and the reconciliation pass's resume point.
 
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement, Result};
+use worker::{query, D1Database, D1PreparedStatement};
 
 use super::links::at_version;
+use super::Result;
+use crate::core::ids::LinkId;
 use crate::core::link::Link;
 use crate::core::slug::Slug;
 
@@ -13,7 +15,7 @@ const UPSERT: &str = "ON CONFLICT (slug) DO UPDATE SET link_id = excluded.link_i
      published_at = excluded.published_at";
 
 /// Records a new link's slug, if the same batch inserted the link.
-pub(super) fn record_new(db: &D1Database, link: &Link) -> Result<D1PreparedStatement> {
+pub(super) fn record_new(db: &D1Database, link: &Link) -> worker::Result<D1PreparedStatement> {
     query!(
         db,
         &format!(
@@ -31,7 +33,7 @@ pub(super) fn record_update(
     db: &D1Database,
     link: &Link,
     expected: i64,
-) -> Result<D1PreparedStatement> {
+) -> worker::Result<D1PreparedStatement> {
     query!(
         db,
         &format!(
@@ -48,7 +50,7 @@ pub(super) fn record_update(
 }
 
 /// Every slug `link_id` has published and still owns.
-pub async fn history(db: &D1Database, link_id: &str) -> Result<Vec<Slug>> {
+pub async fn history(db: &D1Database, link_id: &LinkId) -> Result<Vec<Slug>> {
     #[derive(Deserialize)]
     struct Row {
         slug: String,

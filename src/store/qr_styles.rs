@@ -4,10 +4,11 @@
 //! row), so a link and its style are written and deleted together.
 
 use serde::Deserialize;
-use worker::{query, D1Database, Result};
+use worker::{query, D1Database};
 
-use super::changed;
+use super::{changed, Result};
 use crate::core::base64;
+use crate::core::ids::{AccountId, LinkId};
 use crate::core::qr::{ColorField, EcLevel, LogoKind, QrOptions, Rgba};
 use crate::core::qr_style::{QrStyle, SavedLogo};
 use crate::core::time::UnixMillis;
@@ -65,7 +66,7 @@ impl Row {
 }
 
 /// The saved style of `link_id`; `None` when its owner never saved one.
-pub async fn get(db: &D1Database, link_id: &str) -> Result<Option<QrStyle>> {
+pub async fn get(db: &D1Database, link_id: &LinkId) -> Result<Option<QrStyle>> {
     let row = query!(
         db,
         "SELECT dots, background, size, margin, error_correction, logo, logo_type,
@@ -82,8 +83,8 @@ pub async fn get(db: &D1Database, link_id: &str) -> Result<Option<QrStyle>> {
 /// (deleted meanwhile), so no style outlives its link.
 pub async fn save(
     db: &D1Database,
-    account_id: &str,
-    link_id: &str,
+    account_id: &AccountId,
+    link_id: &LinkId,
     style: &QrStyle,
 ) -> Result<bool> {
     let o = &style.options;
@@ -117,7 +118,7 @@ pub async fn save(
 }
 
 /// Forgets a link's saved style (back to the defaults).
-pub async fn delete(db: &D1Database, account_id: &str, link_id: &str) -> Result<()> {
+pub async fn delete(db: &D1Database, account_id: &AccountId, link_id: &LinkId) -> Result<()> {
     query!(
         db,
         "DELETE FROM link_qr_styles WHERE link_id = ?1 AND account_id = ?2",

@@ -20,6 +20,7 @@ pub mod reconcile;
 
 use worker::{console_error, Env};
 
+use crate::core::ids::LinkId;
 use crate::core::link::Link;
 use crate::core::redirect::RedirectRecord;
 use crate::core::slug::Slug;
@@ -52,7 +53,7 @@ pub async fn publish_new(env: &Env, link: &Link) {
 /// hash), makes KV say what D1 says: the link's record at its slug and none
 /// at any other slug it has held. `known` adds the slugs the writer saw,
 /// which a deleted link's history no longer lists.
-pub async fn converge(env: &Env, link_id: &str, known: &[Slug]) {
+pub async fn converge(env: &Env, link_id: &LinkId, known: &[Slug]) {
     if let Err(e) = try_converge(env, link_id, known).await {
         console_error!(
             "KV for {link_id} not brought in line with D1 (the reconciliation pass will): {e}"
@@ -60,7 +61,7 @@ pub async fn converge(env: &Env, link_id: &str, known: &[Slug]) {
     }
 }
 
-async fn try_converge(env: &Env, link_id: &str, known: &[Slug]) -> worker::Result<()> {
+async fn try_converge(env: &Env, link_id: &LinkId, known: &[Slug]) -> worker::Result<()> {
     let db = env.d1(config::DB)?;
     let store = env.kv(config::LINKS_KV)?;
     for _ in 0..CONVERGE_ROUNDS {

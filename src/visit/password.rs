@@ -22,6 +22,7 @@ use worker::{console_error, Context, Env, Request, Response};
 use super::input::VisitInput;
 use super::render::{self, password_form, READ_ONLY};
 use crate::core::attempts::Verdict;
+use crate::core::ids::LinkId;
 use crate::core::password::{self, FormPost, PasswordHash, CSRF_COOKIE};
 use crate::core::redirect::{decide, Decision, PasswordProof, RedirectRecord};
 use crate::core::slug::Slug;
@@ -102,8 +103,8 @@ impl Gate<'_> {
     /// After the response: gives the right guess back to the counter, and
     /// replaces a hash below today's cost (`rehash`: the old hash and the
     /// password that matched it).
-    fn after_right(&self, link_id: &str, guess: Guess, rehash: Option<(PasswordHash, String)>) {
-        let (env, link_id) = (self.env.clone(), link_id.to_owned());
+    fn after_right(&self, link_id: &LinkId, guess: Guess, rehash: Option<(PasswordHash, String)>) {
+        let (env, link_id) = (self.env.clone(), link_id.clone());
         self.ctx.wait_until(async move {
             if let Err(e) = protocol::refund(&env, &link_id, &guess).await {
                 console_error!("attempt counter of {link_id} kept a right guess: {e}");
@@ -192,7 +193,7 @@ pub async fn read_form(req: &mut Request) -> worker::Result<Option<Vec<u8>>> {
 /// in KV.
 async fn replace_hash(
     env: &Env,
-    link_id: &str,
+    link_id: &LinkId,
     old: &PasswordHash,
     password: &str,
 ) -> worker::Result<()> {

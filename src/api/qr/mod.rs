@@ -20,6 +20,7 @@ use super::error::ApiError;
 use super::{body, respond, Call};
 use crate::core::base64;
 use crate::core::destination::{DestinationUrl, ShortHosts};
+use crate::core::ids::LinkId;
 use crate::core::link::Link;
 use crate::core::qr::{render, Format, Logo, QrOptions};
 use crate::core::qr_request::{invalid, QrRequest, Target};
@@ -31,7 +32,7 @@ use crate::core::validation::Invalid;
 use crate::shell::config::{self, ShortBase};
 use crate::shell::http;
 use crate::shell::throttle::{Budget, Client};
-use crate::store::{links, qr_styles};
+use crate::store::qr_styles;
 use logo_fetch::Fetched;
 
 /// A rendered image never changes for the same inputs; a renamed slug changes the
@@ -131,9 +132,7 @@ async fn public_image(
 
 /// The caller's link; another account's is "not found".
 async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
-    links::find(&call.db()?, &call.caller.account_id, id_or_slug)
-        .await?
-        .ok_or_else(|| ApiError::not_found("link"))
+    super::links::find(call, id_or_slug).await
 }
 
 fn link_scan_url(call: &Call<'_>, link: &Link) -> String {
@@ -141,7 +140,7 @@ fn link_scan_url(call: &Call<'_>, link: &Link) -> String {
 }
 
 /// A link's saved style, or the defaults.
-async fn saved_style(db: &worker::D1Database, link_id: &str) -> Result<QrStyle, ApiError> {
+async fn saved_style(db: &worker::D1Database, link_id: &LinkId) -> Result<QrStyle, ApiError> {
     Ok(qr_styles::get(db, link_id).await?.unwrap_or_default())
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Url};
 
 use crate::core::attempts::Verdict;
+use crate::core::ids::LinkId;
 use crate::core::time::UnixMillis;
 
 pub const ATTEMPT_COUNTER: &str = "ATTEMPT_COUNTER";
@@ -94,7 +95,7 @@ impl From<WireVerdict> for Verdict {
 ///
 /// # Errors
 /// When the binding is missing or the object fails or answers badly.
-pub async fn attempt(env: &Env, link_id: &str, guess: &Guess) -> worker::Result<Verdict> {
+pub async fn attempt(env: &Env, link_id: &LinkId, guess: &Guess) -> worker::Result<Verdict> {
     let mut response = call(env, link_id, &guess.url(ATTEMPT_PATH)).await?;
     if response.status_code() != 200 {
         return Err(worker::Error::RustError(format!(
@@ -109,7 +110,7 @@ pub async fn attempt(env: &Env, link_id: &str, guess: &Guess) -> worker::Result<
 ///
 /// # Errors
 /// As [`attempt`].
-pub async fn refund(env: &Env, link_id: &str, guess: &Guess) -> worker::Result<()> {
+pub async fn refund(env: &Env, link_id: &LinkId, guess: &Guess) -> worker::Result<()> {
     let response = call(env, link_id, &guess.url(REFUND_PATH)).await?;
     match response.status_code() {
         204 => Ok(()),
@@ -119,8 +120,10 @@ pub async fn refund(env: &Env, link_id: &str, guess: &Guess) -> worker::Result<(
     }
 }
 
-async fn call(env: &Env, link_id: &str, url: &str) -> worker::Result<worker::Response> {
-    let stub = env.durable_object(ATTEMPT_COUNTER)?.get_by_name(link_id)?;
+async fn call(env: &Env, link_id: &LinkId, url: &str) -> worker::Result<worker::Response> {
+    let stub = env
+        .durable_object(ATTEMPT_COUNTER)?
+        .get_by_name(link_id.as_str())?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post);
     stub.fetch_with_request(Request::new_with_init(url, &init)?)

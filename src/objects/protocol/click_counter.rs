@@ -36,6 +36,7 @@ use worker::{Env, Method, Request, RequestInit, Stub};
 use crate::core::analytics::{ClickEvent, Dimension, HourlyCount, SketchRange};
 use crate::core::base64;
 use crate::core::hll::Hll;
+use crate::core::ids::LinkId;
 use crate::core::period::Hour;
 use crate::shell::config;
 
@@ -163,16 +164,16 @@ pub fn parse_report_query<'a>(
 ///
 /// # Errors
 /// When the binding is missing.
-pub fn counter(env: &Env, link_id: &str) -> worker::Result<Stub> {
+pub fn counter(env: &Env, link_id: &LinkId) -> worker::Result<Stub> {
     env.durable_object(config::CLICK_COUNTER)?
-        .get_by_name(link_id)
+        .get_by_name(link_id.as_str())
 }
 
 /// Sends one click to the link's counter.
 ///
 /// # Errors
 /// When the counter cannot be reached or refuses the event.
-pub async fn send_click(env: &Env, link_id: &str, event: &ClickEvent) -> worker::Result<()> {
+pub async fn send_click(env: &Env, link_id: &LinkId, event: &ClickEvent) -> worker::Result<()> {
     let status = post_event(env, link_id, CLICKS_PATH, event).await?;
     expect_success(status, "click")
 }
@@ -182,7 +183,12 @@ pub async fn send_click(env: &Env, link_id: &str, event: &ClickEvent) -> worker:
 ///
 /// # Errors
 /// When the counter cannot be reached or refuses the event.
-pub async fn admit(env: &Env, link_id: &str, event: &ClickEvent, cap: u32) -> worker::Result<bool> {
+pub async fn admit(
+    env: &Env,
+    link_id: &LinkId,
+    event: &ClickEvent,
+    cap: u32,
+) -> worker::Result<bool> {
     let path = format!("{ADMIT_PATH}?cap={cap}");
     match post_event(env, link_id, &path, event).await? {
         CAP_REACHED => Ok(false),
@@ -192,7 +198,7 @@ pub async fn admit(env: &Env, link_id: &str, event: &ClickEvent, cap: u32) -> wo
 
 async fn post_event(
     env: &Env,
-    link_id: &str,
+    link_id: &LinkId,
     path: &str,
     event: &ClickEvent,
 ) -> worker::Result<u16> {
@@ -210,7 +216,7 @@ async fn post_event(
 /// When the counter cannot be reached or answers something unreadable.
 pub async fn fetch_report(
     env: &Env,
-    link_id: &str,
+    link_id: &LinkId,
     range: &SketchRange,
 ) -> worker::Result<ReportRows> {
     let url = format!("{ORIGIN}{REPORT_PATH}?{}", report_query(range));
@@ -223,7 +229,7 @@ pub async fn fetch_report(
 ///
 /// # Errors
 /// When the counter cannot be reached or fails to delete.
-pub async fn wipe(env: &Env, link_id: &str) -> worker::Result<()> {
+pub async fn wipe(env: &Env, link_id: &LinkId) -> worker::Result<()> {
     let mut init = RequestInit::new();
     init.with_method(Method::Delete);
     let request = Request::new_with_init(&format!("{ORIGIN}/"), &init)?;
