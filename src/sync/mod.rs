@@ -87,18 +87,13 @@ async fn try_converge(env: &Env, link_id: &LinkId, known: &[Slug]) -> worker::Re
 /// before the response): checks D1 again, so a link renamed or deleted in
 /// the meantime does not get its old slug back.
 pub async fn confirm_repair(env: &Env, slug: &Slug, link: &Link) {
-    let result = async {
-        let db = env.d1(config::DB)?;
-        match links::by_slug(&db, slug).await? {
-            Some(now) if now.id == link.id && now.version == link.version => Ok(()),
-            _ => {
-                converge(env, &link.id, std::slice::from_ref(slug)).await;
-                Ok::<(), worker::Error>(())
-            }
-        }
-    }
-    .await;
-    if let Err(e) = result {
-        console_error!("KV repair of '{slug}' not confirmed: {e}");
+    let now = match env.d1(config::DB) {
+        Ok(db) => links::by_slug(&db, slug).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match now {
+        Ok(Some(now)) if now.id == link.id && now.version == link.version => {}
+        Ok(_) => converge(env, &link.id, std::slice::from_ref(slug)).await,
+        Err(e) => console_error!("KV repair of '{slug}' not confirmed: {e}"),
     }
 }

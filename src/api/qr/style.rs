@@ -10,7 +10,7 @@ use super::super::error::ApiError;
 use super::super::{body, respond, Call};
 use super::{find, link_scan_url, logo_fetch, saved_style};
 use crate::core::qr::{render, Format, Logo, LogoKind};
-use crate::core::qr_style::{qr_invalid, QrStyle, StylePatch};
+use crate::core::qr_style::{qr_invalid, QrStyle, SavedLogo, StylePatch};
 use crate::core::time::UnixMillis;
 use crate::core::validation::Invalid;
 use crate::shell::runtime;
@@ -48,8 +48,12 @@ pub async fn put(
     let style = patch.apply(saved_style(&db, &link.id).await?, logo, runtime::now())?;
     // One render now, so the public code never fails on what was saved: an
     // SVG logo can only be drawn into SVG, so that style is checked as SVG.
-    let drawn = style.logo.as_ref().map(|l| l.decode()).transpose();
-    let drawn = drawn.map_err(|e| qr_invalid(&e))?;
+    let drawn = style
+        .logo
+        .as_ref()
+        .map(SavedLogo::decode)
+        .transpose()
+        .map_err(|e| qr_invalid(&e))?;
     let format = match drawn.as_ref().map(Logo::kind) {
         Some(LogoKind::Svg) => Format::Svg,
         _ => Format::Png,
