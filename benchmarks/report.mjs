@@ -1,20 +1,25 @@
 // Turns the raw rounds into the report: medians across rounds, the ratios of
 // our redirect to the references (each ratio taken within a round, then the
 // median of those, so a noisy neighbour that slows one round slows both
-// sides of its ratio), the budgets of DESIGN.md §5, and the three outputs
+// sides of its ratio), the budgets, and the three outputs
 // (stdout table, JSON, benchmarks/RESULTS.md).
 import { median } from "./load.mjs";
 
 export const TARGETS = ["ours", "kv", "const"];
 export const REDIRECTS = ["redirect_hot", "redirect_spread"];
 
-/** The budgets: [key in the summary, label, test, target as text]. */
+/**
+ * The budgets: [key in the summary, label, test, target as text]. The bundle
+ * only has to stay well inside the platform's 3 MiB (free plan) limit; what
+ * its size costs at run time is the instantiation of a fresh isolate.
+ */
 const BUDGETS = [
   ["redirect_hot_vs_kv", "redirect throughput, hot slug", (v) => v >= 0.85, "≥ 0.85× kv"],
   ["redirect_spread_vs_kv", "redirect throughput, spread", (v) => v >= 0.85, "≥ 0.85× kv"],
   ["redirect_hot_p99_vs_kv", "redirect p99, hot slug", (v) => v <= 1.25, "≤ 1.25× kv"],
   ["redirect_spread_p99_vs_kv", "redirect p99, spread", (v) => v <= 1.25, "≤ 1.25× kv"],
-  ["bundle_gzip_kib", "bundle (gzip)", (v) => v <= 300, "≤ 300 KiB"],
+  ["wasm_instantiate_ms", "wasm instantiation", (v) => v <= 10, "≤ 10 ms"],
+  ["bundle_gzip_kib", "bundle (gzip)", (v) => v <= 1024, "≤ 1 MiB"],
   ["clicks_lost", "clicks lost", (v) => v === 0, "0"],
 ];
 
@@ -140,7 +145,7 @@ function budgetRows(summary) {
   return summary.budgets.map((b) => [
     b.label,
     b.target,
-    b.value == null ? "" : b.key.endsWith("_kib") ? `${b.value} KiB` : b.key === "clicks_lost" ? String(b.value) : fmt.x(b.value),
+    b.value == null ? "" : b.key.endsWith("_kib") ? `${b.value} KiB` : b.key.endsWith("_ms") ? `${fmt.ms(b.value)} ms` : b.key === "clicks_lost" ? String(b.value) : fmt.x(b.value),
     b.status,
   ]);
 }
@@ -178,7 +183,7 @@ export function text(summary) {
     "",
     textTable(["figure", "value"], otherRows(summary)),
     "",
-    textTable(["budget (DESIGN.md §5)", "target", "measured", "status"], budgetRows(summary)),
+    textTable(["budget", "target", "measured", "status"], budgetRows(summary)),
     "",
   ].join("\n");
 }
@@ -204,7 +209,7 @@ export function markdown(summary) {
     "",
     "## Budgets",
     "",
-    markdownTable(["budget (DESIGN.md §5)", "target", "measured", "status"], budgetRows(summary)),
+    markdownTable(["budget", "target", "measured", "status"], budgetRows(summary)),
     "",
   ].join("\n");
 }

@@ -5,6 +5,7 @@
 use worker::{console_error, Context, Env, Request};
 
 use super::error::ApiError;
+use crate::core::account::AccountState;
 use crate::core::apikey::{self, Scopes};
 use crate::core::ids::{AccountId, KeyId};
 use crate::core::plan::{Limits, Plan};
@@ -54,8 +55,9 @@ fn unauthorized() -> ApiError {
     )
 }
 
-/// Authenticates an API request by its key. `last_used_at` is updated after
-/// the response, never delaying it.
+/// Authenticates an API request by its key; a suspended account's keys are
+/// refused before they cost anything. `last_used_at` is updated after the
+/// response, never delaying it.
 pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, ApiError> {
     let token = bearer(req)?.ok_or_else(unauthorized)?;
     if !apikey::is_secret_shaped(&token) {
@@ -65,6 +67,12 @@ pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, 
     let key = keys::active_by_hash(&db, &apikey::hash_secret(&token))
         .await?
         .ok_or_else(unauthorized)?;
+    if key.account_state == AccountState::Suspended {
+        return Err(ApiError::Forbidden(
+            "this API key's account is suspended; its keys are refused until the operator resumes it"
+                .into(),
+        ));
+    }
     let now = runtime::now();
     if key
         .last_used_at

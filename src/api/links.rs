@@ -1,7 +1,7 @@
 //! `/v1/links`: create, read, list, update and delete links.
 
 use serde_json::json;
-use worker::{console_error, Request, Response};
+use worker::{console_error, Env, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
@@ -10,7 +10,7 @@ use crate::core::listing::ListQuery;
 use crate::core::password::PasswordHash;
 use crate::core::slug::Slug;
 use crate::objects::protocol;
-use crate::shell::{crypto, runtime};
+use crate::shell::{config, crypto, runtime};
 use crate::store::links::Updated;
 use crate::store::{kv, links, published, Written};
 use crate::sync;
@@ -140,24 +140,7 @@ pub async fn delete(
         if let Some(expected) = if_match.filter(|&v| v != link.version) {
             return Err(conflict(expected, link.version));
         }
-        let mut slugs = published::history(&call.db()?, &link.id).await?;
-        slugs.push(link.slug.clone());
-        // KV first: should it fail, nothing has changed and the client may
-        // retry; should D1 then fail, the redirect's D1 fallback still finds
-        // the link, so it is never half-deleted in a way that keeps resolving.
-        let store = call.kv()?;
-        for slug in &slugs {
-            kv::delete(&store, slug).await?;
-        }
-        // Analytics go before the row, so a failure here is retried by the
-        // client rather than leaving a counter no link points to.
-        protocol::wipe(call.env, &link.id).await.map_err(|e| {
-            console_error!("could not delete the analytics of {}: {e}", link.id);
-            ApiError::Unavailable
-        })?;
-        if links::delete(&call.db()?, &call.caller.account_id, &link.id, link.version).await? {
-            // A write that published after the KV deletes above sees the
-            // link gone when it re-reads, and removes what it wrote.
+        if remove(call.env, &link).await? {
             return respond::json(200, &json!({ "message": "Link deleted successfully" }));
         }
     }
@@ -166,6 +149,33 @@ pub async fn delete(
         "the link kept changing while it was being deleted (now version {}); retry",
         now.version
     )))
+}
+
+/// Deletes a link with everything kept about it: the redirect records of
+/// every slug it has published, its analytics, its saved QR style and its
+/// row, if the row is still at `link.version`. False when it was not
+/// (changed since it was read, or already gone): read it again. Deleting a
+/// link and deleting an account both come through here.
+pub async fn remove(env: &Env, link: &Link) -> Result<bool, ApiError> {
+    let db = env.d1(config::DB)?;
+    let mut slugs = published::history(&db, &link.id).await?;
+    slugs.push(link.slug.clone());
+    // KV first: should it fail, nothing has changed and the client may
+    // retry; should D1 then fail, the redirect's D1 fallback still finds
+    // the link, so it is never half-deleted in a way that keeps resolving.
+    let store = env.kv(config::LINKS_KV)?;
+    for slug in &slugs {
+        kv::delete(&store, slug).await?;
+    }
+    // Analytics go before the row, so a failure here is retried by the
+    // client rather than leaving a counter no link points to.
+    protocol::wipe(env, &link.id).await.map_err(|e| {
+        console_error!("could not delete the analytics of {}: {e}", link.id);
+        ApiError::Unavailable
+    })?;
+    // A write that published after the KV deletes above sees the link gone
+    // when it re-reads (`sync::converge`), and removes what it wrote.
+    Ok(links::delete(&db, &link.account_id, &link.id, link.version).await?)
 }
 
 /// The caller's link; another account's link is "not found", never

@@ -17,7 +17,7 @@ mod routes;
 mod views;
 
 use serde_json::json;
-use worker::{Context, D1Database, Env, KvStore, Method, Request, Response};
+use worker::{Context, D1Database, Env, Method, Request, Response};
 
 use crate::core::apikey::Scope;
 use crate::core::ratelimit::Decision;
@@ -39,10 +39,6 @@ pub struct Call<'a> {
 impl Call<'_> {
     pub fn db(&self) -> Result<D1Database, ApiError> {
         Ok(self.env.d1(config::DB)?)
-    }
-
-    pub fn kv(&self) -> Result<KvStore, ApiError> {
-        Ok(self.env.kv(config::LINKS_KV)?)
     }
 }
 
@@ -153,8 +149,12 @@ async fn operator(
     env: &Env,
 ) -> Result<Response, ApiError> {
     match endpoint {
+        Operator::ListAccounts => admin::list_accounts(req, env).await,
         Operator::CreateAccount => admin::create_account(req, env).await,
+        Operator::GetAccount => admin::get_account(param, env).await,
         Operator::UpdateAccount => admin::update_account(req, param, env).await,
+        Operator::DeleteAccount => admin::delete_account(param, env).await,
+        Operator::ReissueKey => admin::reissue_key(req, param, env).await,
         Operator::Reconcile => admin::reconcile(req, env).await,
     }
 }

@@ -27,8 +27,12 @@ pub enum Public {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operator {
+    ListAccounts,
     CreateAccount,
+    GetAccount,
     UpdateAccount,
+    DeleteAccount,
+    ReissueKey,
     Reconcile,
 }
 
@@ -74,11 +78,23 @@ use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite, QrWrite};
 pub const ROUTES: &[Route] = &[
     route(Get, "/health", Open(Public::Health)),
     route(Get, "/v1/openapi.json", Open(Public::OpenApi)),
+    route(Get, "/v1/admin/accounts", Op(Operator::ListAccounts)),
     route(Post, "/v1/admin/accounts", Op(Operator::CreateAccount)),
+    route(Get, "/v1/admin/accounts/{id}", Op(Operator::GetAccount)),
     route(
         Patch,
         "/v1/admin/accounts/{id}",
         Op(Operator::UpdateAccount),
+    ),
+    route(
+        Delete,
+        "/v1/admin/accounts/{id}",
+        Op(Operator::DeleteAccount),
+    ),
+    route(
+        Post,
+        "/v1/admin/accounts/{id}/keys",
+        Op(Operator::ReissueKey),
     ),
     // The reconciliation pass of KV against D1, on demand (it also runs on
     // the Cron Trigger).

@@ -13,6 +13,7 @@ use crate::core::plan::Limits;
 use crate::core::ratelimit::WindowStatus;
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
 use crate::shell::config::ShortBase;
+use crate::store::accounts::Usage;
 use crate::store::keys::StoredKey;
 
 pub fn link(link: &Link, base: &ShortBase) -> Value {
@@ -90,9 +91,23 @@ pub fn account(account: &Account) -> Value {
         "id": account.id,
         "name": account.name,
         "plan": account.plan.as_str(),
+        "state": account.state.as_str(),
         "limits": limits(&account.plan.limits(&account.overrides)),
         "createdAt": account.created_at.to_rfc3339(),
     })
+}
+
+/// An account as the operator sees it: with how many links and active
+/// keys it has.
+pub fn admin_account(account: &Account, usage: &Usage) -> Value {
+    let mut view = self::account(account);
+    if let Some(fields) = view.as_object_mut() {
+        fields.insert(
+            "usage".into(),
+            json!({ "links": usage.links, "apiKeys": usage.keys }),
+        );
+    }
+    view
 }
 
 /// A key as shown once, at creation: the only response carrying the secret.

@@ -11,11 +11,9 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::fingerprint::hmac_key_block;
 use super::time::UnixMillis;
 
 const MILLIS_PER_DAY: i64 = 86_400_000;
@@ -25,7 +23,11 @@ const KEY_BYTES: usize = 16;
 /// The client's budget key: hex of HMAC-SHA256(secret, day ‖ address block).
 /// An address that does not parse is hashed as sent.
 pub fn client_key(secret: &[u8], ip: &str, now: UnixMillis) -> String {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new(&hmac_key_block(secret).into());
+    // HMAC takes keys of any length (RFC 2104 §2); the `Result` is only
+    // `KeyInit`'s shared signature, so the fallback is never taken.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
+        return String::new();
+    };
     mac.update(b"client-budget\0");
     mac.update(&now.0.div_euclid(MILLIS_PER_DAY).to_be_bytes());
     mac.update(block(ip).as_bytes());

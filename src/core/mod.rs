@@ -5,7 +5,6 @@ pub mod account;
 pub mod analytics;
 pub mod apikey;
 pub mod attempts;
-pub mod base64;
 pub mod client;
 pub mod destination;
 pub mod fields;

@@ -313,10 +313,10 @@ impl OptionsInput {
                     })
             })?
             .map(Option::unwrap_or_default),
-            forward_query: boolean(fields, FORWARD_QUERY)?,
+            forward_query: fields.boolean(FORWARD_QUERY)?,
             utm: nullable(fields, UTM, utm)?.map(Option::unwrap_or_default),
             tags: nullable(fields, TAGS, tags)?.map(Option::unwrap_or_default),
-            disabled: boolean(fields, DISABLED)?,
+            disabled: fields.boolean(DISABLED)?,
         })
     }
 
@@ -388,20 +388,6 @@ fn string(name: &str, value: Value) -> Result<String, Invalid> {
         other => Err(Invalid::new(
             name,
             format!("`{name}` must be a string or null, not {}", kind(&other)),
-        )),
-    }
-}
-
-fn boolean(fields: &mut Fields, names: &[&str]) -> Result<Option<bool>, Invalid> {
-    match fields.take(names)? {
-        None => Ok(None),
-        Some(Present {
-            value: Value::Bool(b),
-            ..
-        }) => Ok(Some(b)),
-        Some(Present { name, value }) => Err(Invalid::new(
-            &name,
-            format!("`{name}` must be true or false, not {}", kind(&value)),
         )),
     }
 }

@@ -11,7 +11,9 @@
 //! already stored: a hash below [`ITERATIONS`] verifies, and is replaced on
 //! its next successful verify ([`Derivation::is_current`]).
 
-use super::base64;
+use base64::engine::general_purpose::STANDARD_NO_PAD_INDIFFERENT as BASE64;
+use base64::Engine as _;
+use subtle::ConstantTimeEq;
 
 /// Iterations for new hashes: the most Workers' WebCrypto derives (it
 /// refuses more), up from the 10,000 the wasm implementation could afford.
@@ -52,8 +54,8 @@ impl PasswordHash {
     pub fn from_derived(iterations: u32, salt: &[u8], hash: &[u8]) -> PasswordHash {
         PasswordHash(format!(
             "{SCHEME}${iterations}${}${}",
-            unpadded(&base64::encode(salt)),
-            unpadded(&base64::encode(hash))
+            BASE64.encode(salt),
+            BASE64.encode(hash)
         ))
     }
 
@@ -83,8 +85,11 @@ impl PasswordHash {
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=MAX_ITERATIONS).contains(n))?;
-        let salt = base64::decode(salt).filter(|s| !s.is_empty())?;
-        let expected = base64::decode(expected).filter(|e| e.len() == HASH_BYTES)?;
+        let salt = BASE64.decode(salt).ok().filter(|s| !s.is_empty())?;
+        let expected = BASE64
+            .decode(expected)
+            .ok()
+            .filter(|e| e.len() == HASH_BYTES)?;
         Some(Derivation {
             iterations,
             salt,
@@ -97,7 +102,7 @@ impl Derivation {
     /// Whether `derived` (the derivation run on the given password) is the
     /// stored hash, compared in constant time.
     pub fn matches(&self, derived: &[u8]) -> bool {
-        constant_time_eq(derived, &self.expected)
+        derived.ct_eq(&self.expected).into()
     }
 
     /// Whether the hash is at today's cost; an older one is replaced after
@@ -105,11 +110,6 @@ impl Derivation {
     pub fn is_current(&self) -> bool {
         self.iterations >= ITERATIONS
     }
-}
-
-/// Equal bytes, in time that depends only on the lengths.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Whether a form post comes from our own page, from the browser's
@@ -162,14 +162,9 @@ pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 /// Whether the posted token matches the one in the visitor's cookie.
 pub fn csrf_ok(cookie_token: Option<&str>, posted: &str) -> bool {
     match cookie_token {
-        Some(token) if !token.is_empty() => constant_time_eq(token.as_bytes(), posted.as_bytes()),
+        Some(token) if !token.is_empty() => token.as_bytes().ct_eq(posted.as_bytes()).into(),
         _ => false,
     }
-}
-
-/// Base64 without its `=` padding, as the stored format has always used.
-fn unpadded(text: &str) -> &str {
-    text.trim_end_matches('=')
 }
 
 #[cfg(test)]
@@ -254,5 +249,52 @@ mod tests {
         let header = "a=1; __Host-sl_form=tok; x__Host-sl_form=no";
         assert_eq!(cookie(header, "__Host-sl_form"), Some("tok"));
         assert_eq!(cookie(header, "b"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn form_bodies_of_arbitrary_bytes_parse_without_panicking(body in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = FormPost::parse(&body);
+        }
+
+        #[test]
+        fn posted_fields_read_back_exactly(password in "(?s).{0,40}", csrf in "[A-Za-z0-9]{0,30}", other in "(?s).{0,20}") {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("other", &other)
+                .append_pair("password", &password)
+                .append_pair("csrf", &csrf)
+                .finish();
+            proptest::prop_assert_eq!(FormPost::parse(body.as_bytes()), FormPost { password, csrf });
+        }
+
+        #[test]
+        fn a_cookie_found_in_arbitrary_text_is_part_of_it(header in "(?s).{0,200}", name in "(?s).{0,12}") {
+            if let Some(value) = cookie(&header, &name) {
+                proptest::prop_assert!(header.contains(value));
+            }
+        }
+
+        #[test]
+        fn the_form_cookie_is_found_among_others(others in "([a-z]{1,5}=[a-z0-9]{0,5}; ){0,4}", token in "[A-Za-z0-9]{1,24}") {
+            let header = format!("{others}{CSRF_COOKIE}={token}");
+            proptest::prop_assert_eq!(cookie(&header, CSRF_COOKIE), Some(token.as_str()));
+        }
+
+        #[test]
+        fn whatever_parses_from_arbitrary_text_is_a_bounded_derivation(text in "(?s).{0,120}") {
+            if let Some(d) = PasswordHash::from_stored(text).derivation() {
+                proptest::prop_assert!((1..=ITERATIONS).contains(&d.iterations) && !d.salt.is_empty());
+            }
+        }
+
+        #[test]
+        fn hash_shaped_text_with_arbitrary_parts_never_panics(iterations in "[0-9]{0,3}", salt in "[A-Za-z0-9+/=!]{0,30}", hash in "[A-Za-z0-9+/=]{0,50}") {
+            let _ = PasswordHash::from_stored(format!("{SCHEME}${iterations}${salt}${hash}")).derivation();
+        }
+
+        #[test]
+        fn csrf_tokens_match_only_themselves(a in "(?s).{0,30}", b in "(?s).{0,30}") {
+            proptest::prop_assert_eq!(csrf_ok(Some(&a), &b), !a.is_empty() && a == b);
+        }
     }
 }

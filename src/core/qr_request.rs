@@ -283,6 +283,7 @@ fn build(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
     use serde_json::json;
 
     use super::*;
@@ -427,5 +428,47 @@ mod tests {
                 .unwrap()
                 .etag("https://s.test/a?qr=1", None)
         );
+    }
+
+    const NAMES: [&str; 8] = [
+        "size",
+        "format",
+        "margin",
+        "errorCorrection",
+        "dotsColor",
+        "backgroundColor",
+        "logo",
+        "other",
+    ];
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(&NAMES[..]).prop_map(str::to_owned),
+            "(?s).{0,10}"
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,5}",
+            "#[0-9a-fA-F]{0,9}",
+            "(svg|png|L|M|Q|H)",
+            "(?s).{0,30}"
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_query_pairs_are_a_valid_request_or_say_what_to_fix(
+            pairs in proptest::collection::vec((name(), value()), 0..6)
+        ) {
+            match QrRequest::from_query(QrOptions::default(), pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
+                Ok(request) => prop_assert_eq!(request.options.validate(), Ok(())),
+                Err(invalid) => {
+                    prop_assert!(!invalid.field.is_empty() || pairs.iter().any(|(n, _)| n.is_empty()));
+                    prop_assert!(!invalid.message.is_empty());
+                }
+            }
+        }
     }
 }

@@ -221,6 +221,8 @@ pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn plain() -> RedirectRecord {
@@ -279,6 +281,66 @@ mod tests {
             r#"{"v":2,"id":"link_a","u":"https://e.com/","r":303}"#,
         ] {
             assert_eq!(parse(text), None, "{text}");
+        }
+    }
+
+    /// Any JSON value, a few levels deep.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "(?s).{0,30}".prop_map(Value::String),
+            "https://[a-z]{1,8}\\.example/[a-z]{0,5}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A valid record's required fields, overlaid with the record's own keys (and
+    /// some others) holding any values, so parsing gets past its first checks.
+    fn record_like() -> impl Strategy<Value = String> {
+        const KEYS: [&str; 15] = [
+            "v", "id", "url", "u", "i", "a", "x", "f", "c", "p", "r", "q", "m", "d", "zz",
+        ];
+        (
+            1u8..=2,
+            proptest::collection::btree_map(
+                proptest::sample::select(&KEYS[..]),
+                json_value(),
+                0..8,
+            ),
+        )
+            .prop_map(|(v, fields)| {
+                let mut object = Map::new();
+                object.insert("v".into(), v.into());
+                object.insert("id".into(), "link_a".into());
+                object.insert("u".into(), "https://e.com/".into());
+                object.insert("url".into(), "https://e.com/".into());
+                object.extend(fields.into_iter().map(|(k, v)| (k.to_owned(), v)));
+                Value::Object(object).to_string()
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_reads_as_missing_or_a_record(text in "(?s).{0,300}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn whatever_parses_writes_back_as_the_same_record(text in record_like()) {
+            if let Some(record) = parse(&text) {
+                let again = serialize(&record).unwrap();
+                prop_assert_eq!(parse(&again), Some(record));
+            }
         }
     }
 }

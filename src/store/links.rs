@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use worker::{query, D1Database};
 
 use super::{
-    changed, is_unique_violation, published, written, written_within_quota, Result, Written,
+    changed, count, is_unique_violation, published, written, written_within_quota, Result, Written,
 };
 use crate::core::destination::DestinationUrl;
 use crate::core::ids::{AccountId, LinkId};
@@ -377,16 +377,7 @@ pub async fn list(
             query!(db, &page_sql, account_id, needle, q.page_size, offset, tag)?,
         ])
         .await?;
-    #[derive(Deserialize)]
-    struct Total {
-        total: i64,
-    }
-    let total = results
-        .first()
-        .map(|r| r.results::<Total>())
-        .transpose()?
-        .and_then(|rows| rows.first().map(|t| t.total))
-        .unwrap_or(0);
+    let total = count(results.first())?;
     let links = match results.get(1) {
         Some(page) => page
             .results::<Row>()?
@@ -395,7 +386,7 @@ pub async fn list(
             .collect(),
         None => Vec::new(),
     };
-    Ok((links, u64::try_from(total).unwrap_or(0)))
+    Ok((links, total))
 }
 
 /// Replaces a link's password hash by a stronger one of the same password,

@@ -27,6 +27,20 @@ pub enum Written {
     QuotaReached,
 }
 
+/// The `total` column of a `SELECT COUNT(*) AS total` result; 0 without one.
+fn count(result: Option<&worker::D1Result>) -> Result<u64> {
+    #[derive(serde::Deserialize)]
+    struct Total {
+        total: i64,
+    }
+    let total = result
+        .map(|r| r.results::<Total>())
+        .transpose()?
+        .and_then(|rows| rows.first().map(|t| t.total))
+        .unwrap_or(0);
+    Ok(u64::try_from(total).unwrap_or(0))
+}
+
 /// Whether a write statement changed any row.
 fn changed(result: &worker::D1Result) -> Result<bool> {
     Ok(result

@@ -3,11 +3,12 @@
 //! (at most `qr::MAX_LOGO_BYTES`, so ~683 KiB of text, within D1's 2 MB
 //! row), so a link and its style are written and deleted together.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde::Deserialize;
 use worker::{query, D1Database};
 
 use super::{changed, Result};
-use crate::core::base64;
 use crate::core::ids::{AccountId, LinkId};
 use crate::core::qr::{ColorField, EcLevel, LogoKind, QrOptions, Rgba};
 use crate::core::qr_style::{QrStyle, SavedLogo};
@@ -46,7 +47,10 @@ impl Row {
             Some("image/svg+xml") => Some(LogoKind::Svg),
             _ => None,
         };
-        let logo = match (kind, self.logo.as_deref().and_then(base64::decode)) {
+        let logo = match (
+            kind,
+            self.logo.as_deref().and_then(|b| BASE64.decode(b).ok()),
+        ) {
             (Some(kind), Some(bytes)) => Some(SavedLogo {
                 kind,
                 bytes,
@@ -106,7 +110,7 @@ pub async fn save(
         o.size,
         o.margin,
         o.ec.as_str(),
-        logo.map(|l| base64::encode(&l.bytes)),
+        logo.map(|l| BASE64.encode(&l.bytes)),
         logo.map(|l| l.kind.mime()),
         logo.and_then(|l| l.size).map(|(w, _)| w),
         logo.and_then(|l| l.size).map(|(_, h)| h),

@@ -134,6 +134,20 @@ export class Worker {
     return this.mf.getKVNamespace("LINKS_KV");
   }
 
+  /**
+   * What a link's ClickCounter holds for the last `days` days, asked
+   * directly (not through the API): its counts and its day sketches.
+   */
+  async clickReport(linkId, days = 2) {
+    const ns = await this.mf.getDurableObjectNamespace("CLICK_COUNTER");
+    const last = Math.floor(Date.now() / 3_600_000);
+    const res = await ns
+      .get(ns.idFromName(linkId))
+      .fetch(`https://click-counter/report?first=${last - days * 24}&last=${last}&sketches=day`);
+    if (res.status !== 200) throw new Error(`ClickCounter report answered ${res.status}`);
+    return res.json();
+  }
+
   /** The worker's D1 database, to inspect in tests. */
   d1() {
     return this.mf.getD1Database("DB");

@@ -10,6 +10,8 @@
 //! The same inputs always make the same bytes, so responses carry a strong `ETag`
 //! (conditional GETs get 304) and may be cached for a day.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde_json::json;
 use worker::{console_error, Env, Request, Response};
 
@@ -18,7 +20,6 @@ pub mod style;
 
 use super::error::ApiError;
 use super::{body, respond, Call};
-use crate::core::base64;
 use crate::core::destination::{DestinationUrl, ShortHosts};
 use crate::core::ids::LinkId;
 use crate::core::link::Link;
@@ -212,7 +213,7 @@ fn image(
         })?;
         let content_type = request.format.content_type();
         if wants_json {
-            let data = base64::encode(&bytes);
+            let data = BASE64.encode(&bytes);
             respond::json(
                 200,
                 &json!({

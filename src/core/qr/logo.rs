@@ -3,7 +3,7 @@
 
 use super::pngfile::Pixels;
 use super::raster::{fit, resample, Raster};
-use super::{jpeg, pngfile, QrError, MAX_SIZE};
+use super::{decode, pngfile, QrError, MAX_SIZE};
 
 /// Largest logo file, fetched, inlined or saved: the one byte cap. A logo is drawn at
 /// most [`MAX_DRAWN_SIDE`] pixels wide, so bigger files only cost fetch time and worker
@@ -68,9 +68,9 @@ impl Logo {
             )));
         }
         let (kind, raster) = if bytes.starts_with(pngfile::SIGNATURE) {
-            (LogoKind::Png, Some(pngfile::decode(&bytes)?))
+            (LogoKind::Png, Some(decode::png(&bytes)?))
         } else if bytes.starts_with(JPEG_MAGIC) {
-            (LogoKind::Jpeg, Some(jpeg::decode(&bytes)?))
+            (LogoKind::Jpeg, Some(decode::jpeg(&bytes)?))
         } else if looks_like_svg(&bytes, content_type) {
             (LogoKind::Svg, None)
         } else {

@@ -168,9 +168,54 @@ fn names_serialize_as_reported() {
     assert_eq!(serde_json::to_value(Android).unwrap(), "android");
 }
 
+/// Pieces of real User-Agents, so generated ones reach the deeper branches.
+const TOKENS: [&str; 24] = [
+    "Mozilla/5.0 ",
+    "(",
+    ")",
+    "; ",
+    "iPhone",
+    "iPad",
+    "Android 14",
+    "Mobile",
+    "Tablet",
+    "Windows NT 10.0",
+    "Macintosh",
+    "CrOS",
+    "Linux",
+    "AppleWebKit/605.1.15",
+    "Chrome/126.0",
+    "Safari/604.1",
+    "Edg/126",
+    "OPR/100",
+    "SamsungBrowser/25",
+    "Firefox/127",
+    "bot",
+    "curl/8",
+    "FBAN/",
+    "Version/17",
+];
+
 proptest::proptest! {
     #[test]
-    fn classifying_arbitrary_text_never_panics(ua in "\\PC{0,300}", head: bool) {
+    fn classifying_arbitrary_text_never_panics(ua in "(?s).{0,300}", head: bool) {
         let _ = classify(&ua, head);
+    }
+
+    #[test]
+    fn shuffled_user_agent_pieces_classify_consistently(
+        pieces in proptest::collection::vec(proptest::sample::select(&TOKENS[..]), 0..12),
+        noise in "(?s).{0,8}",
+    ) {
+        let ua = pieces.concat() + &noise;
+        let client = classify(&ua, false);
+        let platform = match client.os {
+            O::Ios => Ios,
+            O::Android => Android,
+            _ => Web,
+        };
+        proptest::prop_assert_eq!(client.platform, platform);
+        // HEAD is always a bot, whatever the User-Agent says.
+        proptest::prop_assert!(classify(&ua, true).is_bot);
     }
 }

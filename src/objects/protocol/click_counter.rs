@@ -30,11 +30,12 @@
 //! `first`), and the merged unique-visitor sketch itself rather than its
 //! estimate. No visitor identifier or IP address is in any of it.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Stub};
 
 use crate::core::analytics::{ClickEvent, Dimension, HourlyCount, SketchRange};
-use crate::core::base64;
 use crate::core::hll::Hll;
 use crate::core::ids::LinkId;
 use crate::core::period::Hour;
@@ -96,7 +97,7 @@ impl ReportRows {
                     count: c.count,
                 })
                 .collect(),
-            sketch: base64::encode(&sketch.to_bytes()),
+            sketch: BASE64.encode(sketch.to_bytes()),
         }
     }
 
@@ -106,7 +107,9 @@ impl ReportRows {
     /// # Errors
     /// When the sketch does not decode.
     pub fn decode(self) -> Result<(Vec<HourlyCount>, Hll), String> {
-        let bytes = base64::decode(&self.sketch).ok_or("sketch is not base64")?;
+        let bytes = BASE64
+            .decode(&self.sketch)
+            .map_err(|e| format!("sketch is not base64: {e}"))?;
         let sketch = Hll::from_bytes(&bytes).map_err(|e| format!("bad sketch: {e}"))?;
         let counts = self
             .counts
@@ -310,5 +313,15 @@ mod tests {
         let many: ClickBatch = serde_json::from_str(&format!("[{one},{one}]")).unwrap();
         assert_eq!(many.into_events().len(), 2);
         assert!(serde_json::from_str::<ClickBatch>(r#"{"at":1}"#).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_arbitrary_sketch_is_decoded_or_an_error(sketch in "(?s).{0,120}|[A-Za-z0-9+/]{0,200}={0,2}") {
+            let rows = ReportRows { counts: Vec::new(), sketch };
+            if let Err(message) = rows.decode() {
+                proptest::prop_assert!(message.contains("sketch"), "{message}");
+            }
+        }
     }
 }

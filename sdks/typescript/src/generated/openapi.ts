@@ -91,7 +91,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List accounts, oldest first, with their usage */
+        get: operations["adminListAccounts"];
         put?: never;
         /** Create an account and its first API key */
         post: operations["adminCreateAccount"];
@@ -110,14 +111,38 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** Read an account and its usage */
+        get: operations["adminGetAccount"];
         put?: never;
         post?: never;
+        /**
+         * Delete an account: its links (as DELETE /v1/links does), keys and click data
+         * @description Suspends the account first, then deletes up to 100 of its links per request. While links remain it answers 202: repeat the DELETE until it answers 200.
+         */
+        delete: operations["adminDeleteAccount"];
+        options?: never;
+        head?: never;
+        /** Change an account's name, plan, limit overrides or state (suspend, resume) */
+        patch: operations["adminUpdateAccount"];
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new key for an account (every scope), e.g. to replace a lost one */
+        post: operations["adminReissueKey"];
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an account's name, plan or limit overrides */
-        patch: operations["adminUpdateAccount"];
+        patch?: never;
         trace?: never;
     };
     "/v1/api-keys": {
@@ -568,6 +593,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -593,6 +619,7 @@ export interface components {
             name?: string;
             plan?: components["schemas"]["Plan"];
             limits?: components["schemas"]["LimitOverrides"];
+            state?: components["schemas"]["AccountState"];
         };
         ApiKey: {
             id: string;
@@ -631,6 +658,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -750,6 +778,51 @@ export interface components {
             from: string;
             /** Format: date-time */
             to: string;
+        };
+        /**
+         * @description `suspended`: the account's API keys are refused (403) until it is `active` again; its links keep redirecting.
+         * @enum {string}
+         */
+        AccountState: "active" | "suspended";
+        AdminAccount: {
+            id: string;
+            name: string;
+            plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
+            limits: components["schemas"]["Limits"];
+            /** Format: date-time */
+            createdAt: string;
+            usage: {
+                links: number;
+                /** @description Active (unrevoked) keys. */
+                apiKeys: number;
+            };
+        };
+        AdminAccountList: {
+            accounts: components["schemas"]["AdminAccount"][];
+            total: number;
+            page: number;
+            limit: number;
+            pageSize: number;
+            totalPages: number;
+        };
+        KeyReissue: {
+            /** @default Reissued key */
+            name?: string;
+            /**
+             * @description Revoke every other key of the account in the same step; without it the plan's maxApiKeys applies.
+             * @default false
+             */
+            revokeOthers?: boolean;
+        };
+        AccountDeletion: {
+            message: string;
+            remainingLinks: number;
+        };
+        KeyReissued: {
+            apiKey: components["schemas"]["ApiKeyCreated"];
+            /** @description Keys revoked by `revokeOthers`. */
+            revokedKeys: number;
         };
         ReconcileReport: {
             /** @description KV records compared with D1. */
@@ -918,7 +991,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -992,7 +1065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1082,7 +1155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1164,7 +1237,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1261,7 +1334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1328,6 +1401,76 @@ export interface operations {
             };
         };
     };
+    adminListAccounts: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description SmartLinks name of the page size (default 20). Send this or `limit`, not both with different values. */
+                pageSize?: number;
+                /** @description SMO1 name of the page size (default 20). Send this or `pageSize`, not both with different values. */
+                limit?: number;
+                /** @description Case-insensitive match on the name or the id. */
+                search?: string;
+                /** @description Only accounts on this plan. */
+                plan?: components["schemas"]["Plan"];
+                /** @description Only accounts in this state. */
+                state?: components["schemas"]["AccountState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountList"];
+                };
+            };
+            /** @description A query parameter is invalid; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     adminCreateAccount: {
         parameters: {
             query?: never;
@@ -1362,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,6 +1525,137 @@ export interface operations {
             };
             /** @description The body is not JSON. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: components["schemas"]["AdminAccount"];
+                    };
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with everything it had */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Part of its links deleted; repeat the DELETE to go on */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1446,7 +1720,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1455,7 +1729,107 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource for this account. */
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminReissueKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyReissue"];
+            };
+        };
+        responses: {
+            /** @description Created; `apiKey.key` is shown only here */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyReissued"];
+                };
+            };
+            /** @description Invalid input; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `plan_limit`: the account has its plan's maximum of active keys (send `revokeOthers`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1534,7 +1908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1606,7 +1980,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1684,7 +2058,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1851,7 +2225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1937,7 +2311,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1997,6 +2371,15 @@ export interface operations {
             };
             /** @description Missing, unknown or revoked API key. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's account is suspended. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2078,7 +2461,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2195,7 +2578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2638,7 +3021,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
