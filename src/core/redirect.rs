@@ -224,11 +224,15 @@ pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> Strin
     };
     let (path, own) = base.split_once('?').unwrap_or((base, ""));
     let own: Vec<&str> = own.split('&').filter(|s| !s.is_empty()).collect();
-    let link_names: HashSet<String> = own
-        .iter()
-        .map(|s| name_of(s))
-        .chain(utm.iter().map(|(name, _)| (*name).to_owned()))
-        .collect();
+    // Only a visitor's query needs the link's names (the redirect's hot path).
+    let link_names: HashSet<String> = if visitor.is_empty() {
+        HashSet::new()
+    } else {
+        own.iter()
+            .map(|s| name_of(s))
+            .chain(utm.iter().map(|(name, _)| (*name).to_owned()))
+            .collect()
+    };
     let mut query: Vec<String> = own
         .iter()
         .filter(|s| {
