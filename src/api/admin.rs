@@ -10,9 +10,11 @@ use crate::core::account::{Account, AccountPatch, AccountQuery, AccountState, Ne
 use crate::core::apikey::{KeyReissue, NewKey, Scopes};
 use crate::core::ids::AccountId;
 use crate::core::listing::{ListQuery, MAX_PAGE_SIZE};
+use crate::core::validation::Invalid;
 use crate::shell::config;
 use crate::shell::runtime;
 use crate::store::{accounts, keys, links};
+use crate::sync;
 
 /// Links one `DELETE /v1/admin/accounts/{id}` deletes: each costs a KV
 /// delete, a Durable Object call and a D1 batch, and a request may make
@@ -163,4 +165,41 @@ async fn find(db: &worker::D1Database, id: &str) -> Result<Account, ApiError> {
     let not_found = || ApiError::not_found("account");
     let id = AccountId::parse(id).ok_or_else(not_found)?;
     accounts::get(db, &id).await?.ok_or_else(not_found)
+}
+
+/// Pages one on-demand run walks unless `?pages=` says otherwise.
+const RECONCILE_PAGES: u32 = 3;
+
+/// POST /v1/admin/reconcile?cursor=&pages=: one run of the reconciliation
+/// pass (`sync::reconcile`), from `cursor` (the start when absent); the
+/// report's `cursor` is where the next run resumes, `null` once complete.
+pub async fn reconcile(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let url = req.url()?;
+    let (mut cursor, mut pages) = (None, RECONCILE_PAGES);
+    for (name, value) in url.query_pairs() {
+        match name.as_ref() {
+            "cursor" if !value.is_empty() => cursor = Some(value.into_owned()),
+            "cursor" => {}
+            "pages" => {
+                pages = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (1..=RECONCILE_PAGES).contains(p))
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            "pages",
+                            format!("`pages` must be 1 to {RECONCILE_PAGES} (got {value})"),
+                        )
+                    })?;
+            }
+            other => {
+                return Err(ApiError::Validation(Invalid::new(
+                    other,
+                    format!("unknown query parameter `{other}`; use cursor or pages"),
+                )))
+            }
+        }
+    }
+    let report = sync::reconcile::run(env, cursor, pages).await?;
+    respond::json(200, &report)
 }

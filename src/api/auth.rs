@@ -1,4 +1,6 @@
 //! Who is calling: API keys for `/v1`, the operator token for `/v1/admin`.
+//! Each refused credential is charged to the client's failed-authentication
+//! budget (`shell::throttle`, strict); past it the answer is 429.
 
 use worker::{console_error, Context, Env, Request};
 
@@ -10,6 +12,7 @@ use crate::core::plan::{Limits, Plan};
 use crate::core::time::UnixMillis;
 use crate::shell::config;
 use crate::shell::runtime;
+use crate::shell::throttle::{Budget, Client};
 use crate::store::keys;
 
 /// Longer `Authorization` headers are rejected before any parsing.
@@ -113,4 +116,22 @@ pub fn admin(req: &Request, env: &Env) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// What a request whose credential was refused gets: the refusal, or 429
+/// once its client is past the failed-authentication budget. Other errors
+/// (storage failures) pass through uncharged.
+pub async fn charge_failure(req: &Request, env: &Env, refused: ApiError) -> ApiError {
+    if !matches!(refused, ApiError::Unauthorized(_)) {
+        return refused;
+    }
+    match Client::of(req, env) {
+        Ok(client) if !client.allow(env, Budget::AuthFailures).await => {
+            ApiError::Throttled(format!(
+                "too many failed authentications from this address; retry in {} seconds",
+                Budget::PERIOD_SECONDS
+            ))
+        }
+        _ => refused,
+    }
 }

@@ -11,6 +11,8 @@ pub mod keys;
 pub mod kv;
 mod limits;
 pub mod links;
+pub mod published;
+pub mod qr_styles;
 pub mod rate_state;
 mod routing;
 
