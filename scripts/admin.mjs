@@ -12,6 +12,7 @@ const usage = `usage:
   npm run admin -- resume-account ACCOUNT_ID
   npm run admin -- reissue-key ACCOUNT_ID [--key-name NAME] [--revoke-others] [--key-only]
   npm run admin -- delete-account ACCOUNT_ID       its links, keys and click data; repeats until done
+  npm run admin -- reconcile                        the KV-against-D1 pass, now; repeats until the walk is complete
   npm run admin -- invite ACCOUNT_ID --email EMAIL [--role owner|member]   a sign-up link for the dashboard
 options: --url URL (default $SMARTLINKS_URL, else http://127.0.0.1:$PORT with PORT defaulting to 8787),
          --token TOKEN (default $ADMIN_TOKEN), --key-only (print just the new API key)`;
@@ -91,6 +92,8 @@ function request() {
     }
     case "delete-account":
       return account && ["DELETE", account];
+    case "reconcile":
+      return ["POST", "/v1/admin/reconcile"];
     case "invite":
       return account && opts.email !== undefined && ["POST", `${account}/invitations`, { email: opts.email, ...(opts.role ? { role: opts.role } : {}) }];
     default:
@@ -118,6 +121,16 @@ let { status, result } = await call(req);
 while (command === "delete-account" && status === 202) {
   console.error(result.message);
   ({ status, result } = await call(req));
+}
+// The reconciliation pass walks KV a few pages per request: go on from
+// each answer's cursor, and report the sums.
+if (command === "reconcile") {
+  const total = { ...result };
+  while (result.cursor) {
+    ({ result } = await call(["POST", `/v1/admin/reconcile?cursor=${encodeURIComponent(result.cursor)}`]));
+    for (const name of ["scanned", "removed", "republished"]) total[name] += result[name];
+  }
+  result = { ...total, cursor: null, complete: true };
 }
 if (opts["key-only"] && result.apiKey) {
   console.log(result.apiKey.key);

@@ -4,16 +4,18 @@
 //! The map of the code is `docs/ARCHITECTURE.md`: `visit` serves the short
 //! domain, `api` the REST API under `/v1`, `objects` the Durable Objects,
 //! `store` the only SQL and KV formats, [`core`] the pure logic (tested
-//! natively), and `shell` the runtime's configuration, clock and HTTP helpers.
+//! natively), `shell` the runtime's configuration, clock and HTTP helpers,
+//! and `sync` keeps KV in step with D1 (after writes, and on a schedule).
 
 mod api;
 pub mod core;
 mod objects;
 mod shell;
 mod store;
+mod sync;
 mod visit;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -23,4 +25,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     } else {
         visit::handle(req, &env, &ctx).await
     }
+}
+
+/// The Cron Trigger (`[triggers]` in wrangler.toml): the reconciliation
+/// pass of KV against D1.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    sync::reconcile::scheduled(&env).await;
 }

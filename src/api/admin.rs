@@ -12,9 +12,11 @@ use crate::core::apikey::{KeyReissue, NewKey, Scopes};
 use crate::core::ids::AccountId;
 use crate::core::listing::{ListQuery, Sort, MAX_PAGE_SIZE};
 use crate::core::member::{InvitationRequest, Role};
+use crate::core::validation::Invalid;
 use crate::shell::config;
 use crate::shell::runtime;
 use crate::store::{accounts, keys, links};
+use crate::sync;
 
 /// Links one `DELETE /v1/admin/accounts/{id}` deletes: each costs a KV
 /// delete, a Durable Object call and a D1 batch, and a request may make
@@ -177,4 +179,41 @@ pub async fn invite(req: &mut Request, id: &str, env: &Env) -> Result<Response, 
     let account = find(&db, id).await?;
     let origin = req.url()?.origin().ascii_serialization();
     members::create_invitation(&db, &account.id, &request, &origin).await
+}
+
+/// Pages one on-demand run walks unless `?pages=` says otherwise.
+const RECONCILE_PAGES: u32 = 3;
+
+/// POST /v1/admin/reconcile?cursor=&pages=: one run of the reconciliation
+/// pass (`sync::reconcile`), from `cursor` (the start when absent); the
+/// report's `cursor` is where the next run resumes, `null` once complete.
+pub async fn reconcile(req: &Request, env: &Env) -> Result<Response, ApiError> {
+    let url = req.url()?;
+    let (mut cursor, mut pages) = (None, RECONCILE_PAGES);
+    for (name, value) in url.query_pairs() {
+        match name.as_ref() {
+            "cursor" if !value.is_empty() => cursor = Some(value.into_owned()),
+            "cursor" => {}
+            "pages" => {
+                pages = value
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (1..=RECONCILE_PAGES).contains(p))
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            "pages",
+                            format!("`pages` must be 1 to {RECONCILE_PAGES} (got {value})"),
+                        )
+                    })?;
+            }
+            other => {
+                return Err(ApiError::Validation(Invalid::new(
+                    other,
+                    format!("unknown query parameter `{other}`; use cursor or pages"),
+                )))
+            }
+        }
+    }
+    let report = sync::reconcile::run(env, cursor, pages).await?;
+    respond::json(200, &report)
 }

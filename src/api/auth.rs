@@ -1,5 +1,7 @@
 //! Who is calling: an API key or the dashboard's session cookie for `/v1`,
-//! the operator token for `/v1/admin`.
+//! the operator token for `/v1/admin`. Each refused credential is charged
+//! to the client's failed-authentication budget (`shell::throttle`, strict);
+//! past it the answer is 429.
 
 use worker::{console_error, Context, Env, Method, Request, Url};
 
@@ -12,6 +14,7 @@ use crate::core::session::{self, CookiePolicy, CsrfRefusal, CSRF_HEADER};
 use crate::core::time::UnixMillis;
 use crate::shell::config;
 use crate::shell::runtime;
+use crate::shell::throttle::{Budget, Client};
 use crate::store::keys;
 use crate::store::sessions::{self, ActiveSession};
 
@@ -48,15 +51,6 @@ impl Caller {
         match &self.credential {
             Credential::Key(id) => Some(id),
             Credential::Session { .. } => None,
-        }
-    }
-
-    /// Whose rate limiter charges the request: the key's own, or for the
-    /// dashboard the account's.
-    pub fn limiter(&self) -> &str {
-        match &self.credential {
-            Credential::Key(id) => id.as_str(),
-            Credential::Session { .. } => self.account_id.as_str(),
         }
     }
 }
@@ -246,4 +240,22 @@ pub fn admin(req: &Request, env: &Env) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// What a request whose credential was refused gets: the refusal, or 429
+/// once its client is past the failed-authentication budget. Other errors
+/// (storage failures) pass through uncharged.
+pub async fn charge_failure(req: &Request, env: &Env, refused: ApiError) -> ApiError {
+    if !matches!(refused, ApiError::Unauthorized(_)) {
+        return refused;
+    }
+    match Client::of(req, env) {
+        Ok(client) if !client.allow(env, Budget::AuthFailures).await => {
+            ApiError::Throttled(format!(
+                "too many failed authentications from this address; retry in {} seconds",
+                Budget::PERIOD_SECONDS
+            ))
+        }
+        _ => refused,
+    }
 }

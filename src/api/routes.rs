@@ -47,6 +47,7 @@ pub enum Operator {
     Invite,
     DeleteAccount,
     ReissueKey,
+    Reconcile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,9 @@ pub enum Keyed {
     Analytics,
     LinkQr,
     CreateQr,
+    GetQrStyle,
+    SaveQrStyle,
+    ResetQrStyle,
     ListTags,
     ListMembers,
     UpdateMember,
@@ -89,7 +93,7 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
 }
 
 use Endpoint::{AnyKey, Auth as Session, Key, Operator as Op, Public as Open};
-use Method::{Delete, Get, Patch, Post};
+use Method::{Delete, Get, Patch, Post, Put};
 use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite, QrWrite};
 
 pub const ROUTES: &[Route] = &[
@@ -128,6 +132,9 @@ pub const ROUTES: &[Route] = &[
         "/v1/admin/accounts/{id}/keys",
         Op(Operator::ReissueKey),
     ),
+    // The reconciliation pass of KV against D1, on demand (it also runs on
+    // the Cron Trigger).
+    route(Post, "/v1/admin/reconcile", Op(Operator::Reconcile)),
     route(Get, "/v1/links", Key(LinksRead, Keyed::ListLinks)),
     route(Post, "/v1/links", Key(LinksWrite, Keyed::CreateLink)),
     route(Get, "/v1/links/{idOrSlug}", Key(LinksRead, Keyed::GetLink)),
@@ -169,6 +176,22 @@ pub const ROUTES: &[Route] = &[
         Key(LinksRead, Keyed::LinkQr),
     ),
     route(Post, "/v1/qr-codes", Key(QrWrite, Keyed::CreateQr)),
+    // The style the public /{slug}/qr renders.
+    route(
+        Get,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksRead, Keyed::GetQrStyle),
+    ),
+    route(
+        Put,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksWrite, Keyed::SaveQrStyle),
+    ),
+    route(
+        Delete,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksWrite, Keyed::ResetQrStyle),
+    ),
     route(Get, "/v1/tags", Key(LinksRead, Keyed::ListTags)),
     // Anyone in the account may see who else is; `keys:manage` (owners, for
     // the dashboard's sessions) manages people as it manages keys.

@@ -10,15 +10,17 @@ use super::auth::{cookie_policy, csrf, not_cross_site, session_of};
 use super::error::ApiError;
 use super::{body, respond, views};
 use crate::core::account::{Account, AccountState};
+use crate::core::attempts;
 use crate::core::ids::{AccountId, MemberId, SessionId};
 use crate::core::member::{Email, Role, SignIn, SignUp};
-use crate::core::password;
 use crate::core::plan::{LimitOverrides, Plan};
 use crate::core::session::{self, TOKEN_ENTROPY, TTL_MILLIS};
 use crate::core::signin_limit::{self, MAX_SIGNUPS_PER_CLIENT};
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
 use crate::core::validation::Invalid;
-use crate::shell::{config, runtime, webcrypto};
+use crate::shell::crypto::{self, Verified};
+use crate::shell::throttle::Client;
+use crate::shell::{config, runtime};
 use crate::store::invitations::{self, Accepted};
 use crate::store::members::{self, NewMember};
 use crate::store::sessions::{self, NewSession};
@@ -47,7 +49,7 @@ pub async fn sign_up(req: &mut Request, env: &Env) -> Result<Response, ApiError>
     // Counted before anything else, successful or not, so a script cannot
     // mint accounts (or probe emails) without limit.
     if let Some(key) = client_counter(req, env, signin_limit::signup_key)? {
-        let window = password::window(now);
+        let window = attempts::window(now);
         let count = auth_attempts::counts(&db, &[&key], window).await?;
         if count.first().copied().unwrap_or(0) >= MAX_SIGNUPS_PER_CLIENT {
             return Err(too_many(
@@ -89,7 +91,7 @@ pub async fn sign_up(req: &mut Request, env: &Env) -> Result<Response, ApiError>
                 id: member_id,
                 account_id: account.id.clone(),
                 email: form.email.clone(),
-                password_hash: webcrypto::hash_password(&form.password).await?,
+                password_hash: crypto::hash_password(&form.password).await?,
                 role: Role::Owner,
                 created_at: now,
             };
@@ -135,7 +137,7 @@ async fn join(
         id: member_id,
         account_id: invitation.account_id,
         email: form.email.clone(),
-        password_hash: webcrypto::hash_password(&form.password).await?,
+        password_hash: crypto::hash_password(&form.password).await?,
         role: invitation.role,
         created_at: new_session.created_at,
     };
@@ -154,7 +156,7 @@ pub async fn sign_in(req: &mut Request, env: &Env) -> Result<Response, ApiError>
     let form = SignIn::from_body(body::json(req).await?)?;
     let db = env.d1(config::DB)?;
     let now = runtime::now();
-    let window = password::window(now);
+    let window = attempts::window(now);
     let account_key = signin_limit::account_key(&form.email);
     let client_key = client_counter(req, env, signin_limit::client_key)?;
     let keys: Vec<&str> = std::iter::once(account_key.as_str())
@@ -166,17 +168,31 @@ pub async fn sign_in(req: &mut Request, env: &Env) -> Result<Response, ApiError>
         return Err(too_many(message, now));
     }
     let credentials = members::credentials(&db, &form.email).await?;
-    let matches = match &credentials {
-        Some(c) => webcrypto::verify_password(&c.password_hash, &form.password).await?,
+    let verified = match &credentials {
+        Some(c) => crypto::verify_password(&c.password_hash, &form.password).await?,
         None => {
-            webcrypto::spend_a_verify(&form.password).await?;
-            false
+            // The same work as a verify, so timing does not tell which
+            // emails have accounts.
+            crypto::hash_password(&form.password).await?;
+            Verified::Wrong
         }
     };
-    let Some(credentials) = credentials.filter(|_| matches) else {
+    let (Some(credentials), Verified::Right { stale }) = (credentials, verified) else {
         auth_attempts::record(&db, &keys, window).await?;
         return Err(ApiError::Unauthorized("email or password is wrong".into()));
     };
+    if stale {
+        // A hash from before today's iteration count: replace it now that
+        // the password is known (a change in between wins).
+        let stronger = crypto::hash_password(&form.password).await?;
+        members::replace_password_hash(
+            &db,
+            &credentials.member.id,
+            &credentials.password_hash,
+            &stronger,
+        )
+        .await?;
+    }
     auth_attempts::clear(&db, &account_key).await?;
     let (token, new_session) = new_session(credentials.member.id, now)?;
     sessions::insert(&db, &new_session).await?;
@@ -247,24 +263,22 @@ async fn signed_in(
     Ok(response)
 }
 
-/// This client's counter `key_of(secret, address)`, when the runtime
-/// names the client (`CF-Connecting-IP`) and a secret keys the hash.
+/// This client's counter (`key_of` its budget key, `shell::throttle`);
+/// `None` for this machine (tests, `npm start`), which no per-client limit
+/// counts.
 fn client_counter(
     req: &Request,
     env: &Env,
-    key_of: fn(&[u8], &str) -> String,
+    key_of: fn(&str) -> String,
 ) -> Result<Option<String>, ApiError> {
-    let ip = req.headers().get("CF-Connecting-IP")?.unwrap_or_default();
-    if ip.is_empty() {
-        return Ok(None);
-    }
-    Ok(config::client_tag_secret(env).map(|secret| key_of(secret.as_bytes(), &ip)))
+    let client = Client::of(req, env)?;
+    Ok((!client.is_local()).then(|| key_of(&client.key)))
 }
 
 fn too_many(message: &str, now: UnixMillis) -> ApiError {
     ApiError::TooManyAttempts {
         message: message.into(),
-        retry_after_seconds: password::retry_after_seconds(now),
+        retry_after_seconds: attempts::retry_after_seconds(now),
     }
 }
 

@@ -38,6 +38,7 @@ pub fn link(link: &Link, base: &ShortBase) -> Value {
         "created_at": created,
         "updatedAt": updated,
         "updated_at": updated,
+        "version": link.version,
     });
     if let Value::Object(fields) = &mut view {
         fields.extend(link_options(&link.options));

@@ -33,23 +33,6 @@ pub fn fingerprint(secret: &[u8], ip: &str, user_agent: &str, link_id: &str) -> 
     u64::from_be_bytes(first)
 }
 
-/// A keyed hash of a client address for the sign-in limits' counters
-/// (`core::signin_limit`): the full HMAC-SHA256 in hex, so counters of
-/// different clients never share a row, and never the address itself.
-pub fn client_tag(secret: &[u8], ip: &str) -> String {
-    // As in `fingerprint`: HMAC takes keys of any length, so this never fails.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-        return String::new();
-    };
-    mac.update(b"signin-client\0");
-    mac.update(ip.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
 use url::{Host, Url};
 
-/// Largest logo fetched or inlined: a logo covers at most a fifth of a 2048 px code,
-/// so a bigger file only costs fetch time and worker memory.
-pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+use super::qr::MAX_LOGO_BYTES;
 /// Redirect hops followed (each re-vetted) before giving up.
 pub const MAX_REDIRECTS: usize = 3;
 /// Longest logo URL accepted (data URLs excepted; those are capped by [`MAX_LOGO_BYTES`]).

@@ -1,10 +1,9 @@
 //! People in an account (issue 13): their emails, roles and password rules,
 //! and the bodies of sign-up, sign-in, invitations and role changes.
 //!
-//! Passwords are hashed with PBKDF2-HMAC-SHA256 through WebCrypto (in the
-//! shell: `shell::webcrypto`) at [`ITERATIONS`]; the stored text form is the
-//! link passwords' ([`super::password::PasswordHash`]), so one format and
-//! one constant-time check serve both.
+//! Passwords are hashed as link passwords are: PBKDF2-HMAC-SHA256 through
+//! WebCrypto (`shell::crypto`), in `core::password`'s stored form, so one
+//! format, one iteration count and one constant-time check serve both.
 
 use serde_json::Value;
 
@@ -13,10 +12,6 @@ use super::apikey::{Scope, Scopes};
 use super::fields::{kind, Fields, Present};
 use super::validation::Invalid;
 
-/// PBKDF2 iterations for members' passwords: the most Workers' WebCrypto
-/// accepts (100,000). It runs natively, so unlike the link passwords' pure
-/// Rust PBKDF2 it costs little of the worker's CPU budget.
-pub const ITERATIONS: u32 = 100_000;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Long enough for any passphrase; bounds the hashing work per attempt.
 pub const MAX_PASSWORD_CHARS: usize = 256;

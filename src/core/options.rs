@@ -10,9 +10,9 @@
 
 use serde_json::Value;
 
-use super::destination::DestinationUrl;
+use super::destination::{DestinationUrl, ShortHosts};
 use super::fields::{kind, Fields, Present};
-use super::password::{PasswordHash, SALT_BYTES};
+use super::password::PasswordHash;
 use super::routing::{GeoTargets, SocialPreview, TestVariants};
 use super::time::UnixMillis;
 use super::validation::Invalid;
@@ -176,7 +176,7 @@ pub struct OptionsInput {
     pub expires_at: Option<Option<UnixMillis>>,
     pub expired_url: Option<Option<DestinationUrl>>,
     pub max_clicks: Option<Option<u32>>,
-    /// The plain password, hashed by [`OptionsInput::apply`].
+    /// The plain password; the caller hashes it (WebCrypto) for [`OptionsInput::apply`].
     pub password: Option<Option<String>>,
     /// `null` resets to the default, 302.
     pub redirect_type: Option<RedirectType>,
@@ -198,7 +198,7 @@ impl OptionsInput {
     ///
     /// # Errors
     /// The first invalid option, by the name the client used.
-    pub fn read(fields: &mut Fields, short_host: &str) -> Result<OptionsInput, Invalid> {
+    pub fn read(fields: &mut Fields, short_host: &ShortHosts) -> Result<OptionsInput, Invalid> {
         let url = |fields: &mut Fields, names| -> Result<Option<Option<DestinationUrl>>, Invalid> {
             nullable(fields, names, |name, value| {
                 let text = string(name, value)?;
@@ -274,8 +274,9 @@ impl OptionsInput {
         })
     }
 
-    /// Applies this input to `options`; a new password is hashed with `salt`.
-    pub fn apply(self, options: &mut Options, salt: &[u8; SALT_BYTES]) {
+    /// Applies this input to `options`; `password` is the hash of the new
+    /// password when this input sets one.
+    pub fn apply(self, options: &mut Options, password: Option<PasswordHash>) {
         if let Some(ios) = self.ios {
             options.ios = ios;
         }
@@ -291,8 +292,8 @@ impl OptionsInput {
         if let Some(max_clicks) = self.max_clicks {
             options.max_clicks = max_clicks;
         }
-        if let Some(password) = self.password {
-            options.password = password.map(|p| PasswordHash::derive(&p, salt));
+        if let Some(new) = self.password {
+            options.password = new.and(password);
         }
         if let Some(redirect_type) = self.redirect_type {
             options.redirect_type = redirect_type;
@@ -320,9 +321,12 @@ impl OptionsInput {
         }
     }
 
-    /// Whether a new password is being set (so a salt is worth drawing).
-    pub fn sets_password(&self) -> bool {
-        matches!(self.password, Some(Some(_)))
+    /// The new password this input sets, to be hashed before [`Self::apply`].
+    pub fn new_password(&self) -> Option<&str> {
+        match &self.password {
+            Some(Some(password)) => Some(password),
+            _ => None,
+        }
     }
 }
 

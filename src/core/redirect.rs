@@ -270,12 +270,13 @@ pub fn within_cap(counted: i64, cap: u32) -> bool {
 
 /// `destination` with UTM parameters and the visitor's query merged in.
 ///
-/// Precedence for one name, lowest first: the destination's own parameter,
-/// then the link's UTM value, then the visitor's value(s). A parameter that
-/// is overridden is removed where it stood; the destination's others keep
-/// their place and spelling, then come the UTM parameters, then the
-/// visitor's, in the order sent. The visitor's `qr` marker is dropped, and
-/// a fragment stays at the end.
+/// The link's parameters win: its UTM values replace the destination's own
+/// parameters of the same name, and a visitor's parameter is added only
+/// when the link has none of that name, so `?next=`, `?aff=` or `utm_*` from
+/// whoever shares the short URL cannot redirect or re-attribute the link.
+/// The destination's parameters keep their place and spelling, then come
+/// the UTM parameters, then the visitor's others in the order sent. The
+/// visitor's `qr` marker is dropped, and a fragment stays at the end.
 pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> String {
     let visitor: Vec<&str> = visitor
         .unwrap_or_default()
@@ -285,31 +286,41 @@ pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> Strin
     if visitor.is_empty() && utm.is_empty() {
         return destination.to_owned();
     }
-    let visitor_names: HashSet<String> = visitor.iter().map(|s| name_of(s)).collect();
-    let utm: Vec<(&str, &str)> = utm
-        .pairs()
-        .filter(|(name, _)| !visitor_names.contains(*name))
-        .collect();
+    let utm: Vec<(&str, &str)> = utm.pairs().collect();
     let (base, fragment) = match destination.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (destination, None),
     };
     let (path, own) = base.split_once('?').unwrap_or((base, ""));
+    let own: Vec<&str> = own.split('&').filter(|s| !s.is_empty()).collect();
+    // Only a visitor's query needs the link's names (the redirect's hot path).
+    let link_names: HashSet<String> = if visitor.is_empty() {
+        HashSet::new()
+    } else {
+        own.iter()
+            .map(|s| name_of(s))
+            .chain(utm.iter().map(|(name, _)| (*name).to_owned()))
+            .collect()
+    };
     let mut query: Vec<String> = own
-        .split('&')
-        .filter(|s| !s.is_empty())
+        .iter()
         .filter(|s| {
             let name = name_of(s);
-            !visitor_names.contains(&name) && !utm.iter().any(|(n, _)| *n == name)
+            !utm.iter().any(|(n, _)| *n == name)
         })
-        .map(str::to_owned)
+        .map(|s| (*s).to_owned())
         .collect();
     query.extend(utm.iter().map(|(name, value)| {
         form_urlencoded::Serializer::new(String::new())
             .append_pair(name, value)
             .finish()
     }));
-    query.extend(visitor.iter().map(|s| (*s).to_owned()));
+    query.extend(
+        visitor
+            .iter()
+            .filter(|s| !link_names.contains(&name_of(s)))
+            .map(|s| (*s).to_owned()),
+    );
     let mut out = String::with_capacity(destination.len() + 64);
     out.push_str(path);
     if !query.is_empty() {

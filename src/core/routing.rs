@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::destination::DestinationUrl;
+use super::destination::{DestinationUrl, ShortHosts};
 use super::fields::kind;
 use super::validation::Invalid;
 
@@ -67,7 +67,7 @@ impl GeoTargets {
     ///
     /// # Errors
     /// Naming the field (`geo` or `geo.XX`) and what to fix.
-    pub fn parse(name: &str, value: Value, short_host: &str) -> Result<GeoTargets, Invalid> {
+    pub fn parse(name: &str, value: Value, short_host: &ShortHosts) -> Result<GeoTargets, Invalid> {
         let Value::Object(map) = value else {
             return Err(Invalid::new(
                 name,
@@ -155,7 +155,11 @@ impl TestVariants {
     ///
     /// # Errors
     /// Naming the field (`testVariants`, `testVariants[1].url`, …).
-    pub fn parse(name: &str, value: Value, short_host: &str) -> Result<TestVariants, Invalid> {
+    pub fn parse(
+        name: &str,
+        value: Value,
+        short_host: &ShortHosts,
+    ) -> Result<TestVariants, Invalid> {
         let Value::Array(items) = value else {
             return Err(Invalid::new(
                 name,
@@ -227,7 +231,7 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn variant(field: &str, item: Value, short_host: &str) -> Result<Variant, Invalid> {
+fn variant(field: &str, item: Value, short_host: &ShortHosts) -> Result<Variant, Invalid> {
     let Value::Object(mut map) = item else {
         return Err(Invalid::new(
             field,
@@ -280,7 +284,11 @@ impl SocialPreview {
     ///
     /// # Errors
     /// Naming the field (`og`, `og.title`, …).
-    pub fn parse(name: &str, value: Value, short_host: &str) -> Result<SocialPreview, Invalid> {
+    pub fn parse(
+        name: &str,
+        value: Value,
+        short_host: &ShortHosts,
+    ) -> Result<SocialPreview, Invalid> {
         let Value::Object(mut map) = value else {
             return Err(Invalid::new(
                 name,
@@ -358,7 +366,11 @@ fn text(field: &str, value: Value, max: usize) -> Result<String, Invalid> {
 }
 
 /// A URL validated like the destination.
-fn url_field(field: &str, value: Value, short_host: &str) -> Result<DestinationUrl, Invalid> {
+fn url_field(
+    field: &str,
+    value: Value,
+    short_host: &ShortHosts,
+) -> Result<DestinationUrl, Invalid> {
     let Value::String(text) = value else {
         return Err(Invalid::new(
             field,

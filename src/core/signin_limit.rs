@@ -1,15 +1,15 @@
 //! Limits on failed sign-ins (issue 13), per account and per client, and on
 //! sign-ups per client, counted in the same fixed 15-minute windows as the
-//! link passwords' wrong guesses ([`super::password::window`]).
+//! link passwords' wrong guesses ([`super::attempts::window`]).
 //!
 //! Counters are keyed by a hash: of the email for the account (so an
-//! attacker's guessed addresses are not kept in the clear), and of the
-//! client address keyed by a secret for the client (the address itself is
-//! never stored).
+//! attacker's guessed addresses are not kept in the clear), and for the
+//! client by its budget key (`core::client::client_key`, a keyed hash of
+//! its address block, as the other per-client limits use): the address
+//! itself is never stored.
 
 use sha2::{Digest, Sha256};
 
-use super::fingerprint::client_tag;
 use super::member::Email;
 
 /// Wrong passwords for one email per window before its sign-ins are refused.
@@ -26,14 +26,14 @@ pub fn account_key(email: &Email) -> String {
     format!("account:{hex}")
 }
 
-/// The counter of failed sign-ins from a client address.
-pub fn client_key(secret: &[u8], ip: &str) -> String {
-    format!("client:{}", client_tag(secret, ip))
+/// The counter of failed sign-ins from a client, by its budget key.
+pub fn client_key(client: &str) -> String {
+    format!("client:{client}")
 }
 
-/// The counter of sign-ups from a client address.
-pub fn signup_key(secret: &[u8], ip: &str) -> String {
-    format!("signup:{}", client_tag(secret, ip))
+/// The counter of sign-ups from a client, by its budget key.
+pub fn signup_key(client: &str) -> String {
+    format!("signup:{client}")
 }
 
 /// The refusal's message when either count is at its limit, else `None`.
@@ -57,16 +57,9 @@ mod tests {
         let key = account_key(&email);
         assert!(key.starts_with("account:"));
         assert!(!key.contains("ada"));
-        let client = client_key(b"secret", "203.0.113.9");
-        assert!(client.starts_with("client:") && !client.contains("203.0"));
-        assert_ne!(
-            client_key(b"secret", "203.0.113.9"),
-            client_key(b"other", "203.0.113.9")
-        );
-        assert_ne!(
-            client_key(b"secret", "203.0.113.9"),
-            signup_key(b"secret", "203.0.113.9")
-        );
+        // Clients are counted by their budget key, never their address.
+        assert_eq!(client_key("ab12"), "client:ab12");
+        assert_ne!(client_key("ab12"), signup_key("ab12"));
     }
 
     #[test]

@@ -10,12 +10,14 @@ pub const GENERATED_LEN: usize = 7;
 /// Entropy [`Slug::generate`] needs.
 pub const GENERATED_ENTROPY: usize = random::entropy_for(GENERATED_LEN);
 
-/// First path segments the worker itself serves, or may serve one day; a
-/// slug must not shadow them. Compared case-insensitively so `V1` can't
-/// pose as the API either. The dashboard's pages (`assets`, `dashboard`,
-/// `docs`, `signin`, `signup`, …) are served as static assets before the
-/// worker runs: keep this list in step with `run_worker_first` in
-/// wrangler.toml.
+/// Path words the worker serves (`/health`, `/v1`, `/{slug}/qr`, the
+/// dashboard and its assets, `/docs`) or may serve one day; a slug must not
+/// shadow them, nor be one that can never be reached (`/qr` is a QR code's
+/// suffix, never a redirect). Compared case-insensitively so `V1` can't
+/// pose as the API either. `favicon.ico` and `robots.txt` cannot be slugs
+/// anyway (no `.`); their stems are reserved with them. The dashboard's
+/// pages are served as static assets before the worker runs: keep this list
+/// in step with `run_worker_first` in wrangler.toml (a test checks).
 const RESERVED: &[&str] = &[
     "_",
     "admin",
@@ -24,11 +26,15 @@ const RESERVED: &[&str] = &[
     "dashboard",
     "docs",
     "favicon",
+    "favicon.ico",
     "health",
     "index",
+    "links",
     "login",
     "logout",
+    "qr",
     "robots",
+    "robots.txt",
     "settings",
     "signin",
     "signout",
@@ -130,6 +136,14 @@ mod tests {
             ("API", "reserved"),
             ("health", "reserved"),
             ("_internal", "reserved"),
+            ("qr", "reserved"),
+            ("QR", "reserved"),
+            ("dashboard", "reserved"),
+            ("login", "reserved"),
+            ("signup", "reserved"),
+            ("logout", "reserved"),
+            ("settings", "reserved"),
+            ("links", "reserved"),
         ];
         for (text, reason) in cases {
             let err = Slug::parse(text).unwrap_err();

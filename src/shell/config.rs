@@ -2,6 +2,8 @@
 
 use worker::{Env, Url};
 
+use crate::core::destination::ShortHosts;
+
 pub const DB: &str = "DB";
 pub const LINKS_KV: &str = "LINKS_KV";
 /// Secret: the operator token for `/v1/admin`.
@@ -13,7 +15,8 @@ pub const CLICK_SECRET: &str = "CLICK_SECRET";
 /// Var: `"true"` lets anyone sign up for an account in the dashboard;
 /// anything else (or unset) allows only invited people.
 pub const SIGNUP_ENABLED: &str = "SIGNUP_ENABLED";
-/// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
+/// Var: base of the short URLs, e.g. `https://smart.link`. Required in
+/// production: the request's `Host` is the client's to choose.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
 /// Request header: the visitor's address, set by Cloudflare. It only ever
 /// enters the keyed visitor fingerprint; it is never stored.
@@ -34,49 +37,79 @@ pub fn signup_enabled(env: &Env) -> bool {
         .is_ok_and(|v| v.to_string().trim().eq_ignore_ascii_case("true"))
 }
 
-/// The key of the client-address hashes that count failed sign-ins:
-/// `CLICK_SECRET`, else `ADMIN_TOKEN`; `None` when neither is set (then
-/// only the per-account limit applies).
-pub fn client_tag_secret(env: &Env) -> Option<String> {
-    [CLICK_SECRET, ADMIN_TOKEN]
-        .into_iter()
-        .filter_map(|name| env.secret(name).ok().map(|s| s.to_string()))
-        .find(|s| !s.is_empty())
-}
+/// Var, `wrangler dev` and tests only (`.dev.vars`): `"true"` lets an empty
+/// `SHORT_BASE_URL` fall back to the request's own origin.
+pub const SHORT_BASE_FROM_REQUEST: &str = "SHORT_BASE_FROM_REQUEST";
+/// Var: other hosts serving these short links (custom domains, the
+/// `workers.dev` name), comma- or space-separated; destinations on them
+/// are loops too.
+pub const SHORT_HOSTS: &str = "SHORT_HOSTS";
 
-/// Where short URLs live: `https://smart.link` and its host `smart.link`.
+/// Where short URLs live (`https://smart.link`), and every host that
+/// serves them, for the loop check.
 #[derive(Debug, Clone)]
 pub struct ShortBase {
     origin: String,
-    host: String,
+    hosts: ShortHosts,
 }
 
+/// `SHORT_BASE_URL` is missing or invalid where it is required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unconfigured(pub String);
+
 impl ShortBase {
-    /// `SHORT_BASE_URL` when set and valid, else the request's own origin.
-    pub fn from_env(env: &Env, request_url: &Url) -> ShortBase {
-        let configured = env
-            .var(SHORT_BASE_URL)
-            .ok()
-            .map(|v| v.to_string())
-            .filter(|v| !v.trim().is_empty())
-            .and_then(|v| Url::parse(v.trim()).ok());
-        let url = configured.as_ref().unwrap_or(request_url);
-        let host = match (url.host_str(), url.port()) {
-            (Some(host), Some(port)) => format!("{host}:{port}"),
-            (Some(host), None) => host.to_owned(),
-            (None, _) => String::new(),
+    /// `SHORT_BASE_URL` when set; else, only where `SHORT_BASE_FROM_REQUEST`
+    /// allows it (local development), the request's own origin.
+    ///
+    /// # Errors
+    /// When `SHORT_BASE_URL` is empty without that allowance, or is not an
+    /// absolute http(s) URL.
+    pub fn from_env(env: &Env, request_url: &Url) -> Result<ShortBase, Unconfigured> {
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
+        let configured = var(SHORT_BASE_URL);
+        let configured = configured.trim();
+        let base = if configured.is_empty() {
+            if var(SHORT_BASE_FROM_REQUEST).trim() != "true" {
+                return Err(Unconfigured(format!(
+                    "{SHORT_BASE_URL} is not set; set it to the short domain, e.g. https://smart.link"
+                )));
+            }
+            request_url.clone()
+        } else {
+            Url::parse(configured)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                .ok_or_else(|| {
+                    Unconfigured(format!(
+                        "{SHORT_BASE_URL} must be an absolute http(s) URL such as https://smart.link"
+                    ))
+                })?
         };
-        ShortBase {
-            origin: url.origin().ascii_serialization(),
-            host,
+        let mut hosts =
+            ShortHosts::of([authority(&base).as_str(), authority(request_url).as_str()]);
+        for host in var(SHORT_HOSTS).split([',', ' ']) {
+            hosts.add(host);
         }
+        Ok(ShortBase {
+            origin: base.origin().ascii_serialization(),
+            hosts,
+        })
     }
 
-    pub fn host(&self) -> &str {
-        &self.host
+    pub fn hosts(&self) -> &ShortHosts {
+        &self.hosts
     }
 
     pub fn short_url(&self, slug: &str) -> String {
         format!("{}/{slug}", self.origin)
+    }
+}
+
+/// `host` or `host:port` of a URL.
+fn authority(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => String::new(),
     }
 }

@@ -19,9 +19,6 @@
 //! `t` and `o` have the shape of D1's `test_variants` and `og` columns
 //! (`store::routing`), so one piece of code reads both.
 //!
-//! ```text
-//! ```
-//!
 //! Older versions are still read: version 2 (written before geo targets,
 //! variants and previews existed) as a link without them, version 1
 //! (`{"v":1,"id","url"}`, before smart options) as a link with every option
@@ -29,6 +26,13 @@
 //! missing and rewrites it from D1 in its own version, so during a rolling
 //! deploy a link's newest options may be absent from KV until its next
 //! change; D1 keeps them all.
+//!
+//! Metadata, `{"id":"link_…","v":3}`: the link and its version the record
+//! was written from. A key listing returns it, so the reconciliation pass
+//! (`sync::reconcile`) compares KV with D1 without reading values. Records
+//! written before it existed have none and are rewritten by that pass.
+//!
+//! Keys starting with `_` are never slugs; none are written today.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -40,6 +44,7 @@ use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
 use crate::core::routing::GeoTargets;
 use crate::core::slug::Slug;
+use crate::core::sync::Published;
 use crate::core::time::UnixMillis;
 use crate::store::routing::{
     preview_of, stored_preview, stored_variants, variants_of, StoredPreview, StoredVariant,
@@ -187,9 +192,61 @@ pub async fn get(kv: &KvStore, slug: &Slug) -> Result<Option<RedirectRecord>, Kv
     Ok(parse(&text))
 }
 
-pub async fn put(kv: &KvStore, slug: &Slug, record: &RedirectRecord) -> Result<(), KvError> {
+/// The listing metadata of a record.
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    id: String,
+    v: u64,
+}
+
+/// Writes `record`, made from its link at `version`.
+pub async fn put(
+    kv: &KvStore,
+    slug: &Slug,
+    record: &RedirectRecord,
+    version: u64,
+) -> Result<(), KvError> {
     let text = serialize(record).map_err(KvError::Serialization)?;
-    kv.put(slug.as_str(), text)?.execute().await
+    let meta = Meta {
+        id: record.link_id.to_string(),
+        v: version,
+    };
+    kv.put(slug.as_str(), text)?.metadata(meta)?.execute().await
+}
+
+/// One page of keys: each slug with the link and version its record was
+/// written from (`None` when it has no metadata); the cursor of the next
+/// page, `None` after the last.
+pub async fn list_page(
+    kv: &KvStore,
+    cursor: Option<String>,
+    limit: u64,
+) -> Result<(Vec<(String, Option<Published>)>, Option<String>), KvError> {
+    let mut request = kv.list().limit(limit);
+    if let Some(cursor) = cursor {
+        request = request.cursor(cursor);
+    }
+    let page = request.execute().await?;
+    let keys = page
+        .keys
+        .into_iter()
+        .map(|key| {
+            let published = key
+                .metadata
+                .and_then(|m| serde_json::from_value::<Meta>(m).ok())
+                .map(|m| Published {
+                    link_id: LinkId::from_stored(m.id),
+                    version: m.v,
+                });
+            (key.name, published)
+        })
+        .collect();
+    let next = if page.list_complete {
+        None
+    } else {
+        page.cursor.filter(|c| !c.is_empty())
+    };
+    Ok((keys, next))
 }
 
 pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {

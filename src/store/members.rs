@@ -132,6 +132,26 @@ pub async fn get(db: &D1Database, account_id: &AccountId, id: &MemberId) -> Resu
     Ok(row.map(Row::into_member))
 }
 
+/// Replaces a member's password hash by a stronger one of the same
+/// password, if it still holds `old` (a change in between wins).
+pub async fn replace_password_hash(
+    db: &D1Database,
+    id: &MemberId,
+    old: &PasswordHash,
+    new: &PasswordHash,
+) -> Result<bool> {
+    let result = query!(
+        db,
+        "UPDATE members SET password_hash = ?3 WHERE id = ?1 AND password_hash = ?2",
+        id,
+        old.as_str(),
+        new.as_str()
+    )?
+    .run()
+    .await?;
+    changed(&result)
+}
+
 /// What a change that could leave an account without an owner did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum OwnerGuarded {

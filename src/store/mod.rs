@@ -14,6 +14,8 @@ pub mod kv;
 mod limits;
 pub mod links;
 pub mod members;
+pub mod published;
+pub mod qr_styles;
 pub mod rate_state;
 mod routing;
 pub mod sessions;

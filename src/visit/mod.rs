@@ -23,6 +23,7 @@ use crate::core::redirect::{cap_reached, cap_to_check};
 use crate::core::routing::Target;
 use crate::core::slug::Slug;
 use crate::shell::{http, runtime};
+use password::Gate;
 use render::{method_not_allowed, not_found, unavailable, READ_ONLY, WITH_FORM};
 
 /// What the path asks of a slug.
@@ -80,12 +81,23 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         }
     };
     if page == Page::Qr {
-        return crate::api::qr::public(&req, &slug, env).await;
+        return crate::api::qr::public(&req, &record, &slug, env).await;
     }
     let answer = if method == Method::Post {
-        password::form_post(&mut req, env, &slug, &record).await?
+        let body = password::read_form(&mut req).await?;
+        let gate = Gate {
+            req: &req,
+            env,
+            ctx,
+        };
+        gate.form_post(body, &slug, &record).await?
     } else {
-        redirect::visit(&req, env, &slug, &record).await?
+        let gate = Gate {
+            req: &req,
+            env,
+            ctx,
+        };
+        redirect::visit(&gate, &slug, &record).await?
     };
     // Only a visitor who was sent on is a click, and a social preview an
     // unfurl: not a 410, a password form or a refusal, which therefore

@@ -3,29 +3,28 @@
 //! and the visitor sent `X-Link-Password`, is verified only when the
 //! decision asks for it, so open links never pay for a PBKDF2.
 
-use worker::{Env, Request};
-
 use super::input::VisitInput;
-use super::password::{self, Checked, PASSWORD_HEADER};
+use super::password::{Checked, Gate, PASSWORD_HEADER};
 use super::render::{self, Answer};
 use crate::core::redirect::{decide, Decision, RedirectRecord};
 use crate::core::slug::Slug;
 
 pub async fn visit(
-    req: &Request,
-    env: &Env,
+    gate: &Gate<'_>,
     slug: &Slug,
     record: &RedirectRecord,
 ) -> worker::Result<Answer> {
-    let input = VisitInput::of(req, env, record)?;
+    let req = gate.req;
+    let input = VisitInput::of(req, gate.env, record)?;
     let mut visit = input.visit(false);
     let mut decision = decide(record, &visit);
     if matches!(decision, Decision::PasswordRequired { .. }) {
         if let Some(given) = req.headers().get(PASSWORD_HEADER)? {
-            match password::check(req, slug, record, &given, visit.now).await? {
+            match gate.check(record, &given, visit.now).await? {
                 Checked::Locked { retry_after } => {
                     return render::locked(req, slug, retry_after).map(Answer::from)
                 }
+                Checked::Unavailable => return render::unavailable(req).map(Answer::from),
                 Checked::Proof(proof) => {
                     visit.password = proof;
                     decision = decide(record, &visit);

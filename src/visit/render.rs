@@ -114,6 +114,17 @@ pub fn not_found(req: &Request) -> worker::Result<Response> {
     )
 }
 
+/// 500 for a deployment missing a setting (logged by the caller).
+pub fn misconfigured(req: &Request) -> worker::Result<Response> {
+    page_or_json(
+        req,
+        500,
+        "internal_error",
+        "Not available",
+        "This page cannot be shown right now.",
+    )
+}
+
 pub fn unavailable(req: &Request) -> worker::Result<Response> {
     let response = page_or_json(
         req,

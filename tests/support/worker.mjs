@@ -92,7 +92,13 @@ export async function startWorker({
         { className: b.class_name, useSQLite: true },
       ]),
     ),
-    bindings: { ...config.vars, ADMIN_TOKEN, CLICK_SECRET, ...bindings },
+    // SHORT_BASE_FROM_REQUEST: as under `npm start`, short URLs use the
+    // request's origin (a deploy must set SHORT_BASE_URL instead).
+    bindings: { ...config.vars, SHORT_BASE_FROM_REQUEST: "true", ADMIN_TOKEN, CLICK_SECRET, ...bindings },
+    // Cloudflare's Rate Limiting binding, as wrangler.toml declares it.
+    ratelimits: Object.fromEntries(
+      (config.ratelimits ?? []).map((r) => [r.name, { namespace_id: r.namespace_id, simple: r.simple }]),
+    ),
     ...assetsOption(config.assets),
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf,
@@ -159,6 +165,12 @@ export class Worker {
     });
     if (res.status !== 201) throw new Error(`account creation failed: ${res.status} ${res.text}`);
     return { account: res.json.account, key: res.json.apiKey.key, apiKey: res.json.apiKey };
+  }
+
+  /** Runs the worker's Cron Trigger once, as Cloudflare would. */
+  async scheduled(cron = "*/15 * * * *") {
+    const worker = await this.mf.getWorker();
+    return worker.scheduled({ cron, scheduledTime: new Date() });
   }
 
   /** The worker's KV namespace, to inspect or break in tests. */

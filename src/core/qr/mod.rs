@@ -25,7 +25,7 @@ mod tests;
 
 pub use color::{check_contrast, ColorField, Rgba, MIN_CONTRAST};
 pub use error::QrError;
-pub use logo::{Logo, LogoKind, MAX_LOGO_BYTES};
+pub use logo::{Logo, LogoKind, MAX_DRAWN_SIDE, MAX_LOGO_BYTES};
 
 use matrix::Matrix;
 

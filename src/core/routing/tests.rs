@@ -1,7 +1,10 @@
 use super::*;
+use crate::core::destination::ShortHosts;
 use serde_json::json;
 
-const SHORT: &str = "smart.link";
+fn short() -> ShortHosts {
+    ShortHosts::of(["smart.link"])
+}
 
 fn err<T: std::fmt::Debug>(result: Result<T, Invalid>) -> (String, String) {
     let e = result.unwrap_err();
@@ -23,7 +26,7 @@ fn geo_targets_are_read_and_kept_by_country() {
     let geo = GeoTargets::parse(
         "geo",
         json!({"us": "https://example.com/us", "DE": "https://example.com/de"}),
-        SHORT,
+        &short(),
     )
     .unwrap();
     let us = CountryCode::parse("US").unwrap();
@@ -67,7 +70,7 @@ fn each_bad_geo_target_is_named() {
         ),
     ];
     for (value, field, message) in cases {
-        let (f, m) = err(GeoTargets::parse("geo", value.clone(), SHORT));
+        let (f, m) = err(GeoTargets::parse("geo", value.clone(), &short()));
         assert_eq!(f, field, "{value}");
         assert!(m.contains(message), "{value}: {m}");
     }
@@ -87,8 +90,8 @@ fn at_most_fifty_countries() {
             .collect::<Map<_, _>>()
             .into()
     };
-    assert!(GeoTargets::parse("geo", map(50), SHORT).is_ok());
-    let (field, message) = err(GeoTargets::parse("geo", map(51), SHORT));
+    assert!(GeoTargets::parse("geo", map(50), &short()).is_ok());
+    let (field, message) = err(GeoTargets::parse("geo", map(51), &short()));
     assert_eq!(field, "geo");
     assert!(
         message.contains("at most 50 countries (got 51)"),
@@ -97,7 +100,7 @@ fn at_most_fifty_countries() {
 }
 
 fn variants(value: Value) -> Result<TestVariants, Invalid> {
-    TestVariants::parse("testVariants", value, SHORT)
+    TestVariants::parse("testVariants", value, &short())
 }
 
 #[test]
@@ -217,7 +220,7 @@ fn no_test_picks_nothing() {
 }
 
 fn og(value: Value) -> Result<SocialPreview, Invalid> {
-    SocialPreview::parse("og", value, SHORT)
+    SocialPreview::parse("og", value, &short())
 }
 
 #[test]

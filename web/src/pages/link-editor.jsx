@@ -160,7 +160,11 @@ function LinkForm({ link, onSaved }) {
     }
     setBusy(true);
     try {
-      const saved = link ? await patch(`/v1/links/${seg(link.id)}`, body) : await post("/v1/links", body);
+      // An edit applies only to the version it was made from (409 if
+      // someone else saved the link meanwhile: reload to see theirs).
+      const saved = link
+        ? await patch(`/v1/links/${seg(link.id)}`, { ...body, version: link.version })
+        : await post("/v1/links", body);
       toast(link ? "Link saved." : `Created ${saved.shortUrl}`);
       if (link) onSaved(saved);
       else route(`/dashboard/links/${saved.id}`);

@@ -171,9 +171,9 @@ function Designer({ link }) {
   const reset = async () => {
     setBusy(true);
     try {
-      await del(`/v1/links/${seg(link.id)}/qr-style`);
-      setSaved({ style: null });
-      setForm(formOf(null));
+      const style = await del(`/v1/links/${seg(link.id)}/qr-style`);
+      setSaved({ style });
+      setForm(formOf(style));
       toast("QR style reset to the defaults.");
     } catch (err) {
       showError(err);
@@ -220,7 +220,7 @@ function Designer({ link }) {
             <div class="radios" role="radiogroup" aria-label="Logo">
               {[
                 ["none", "No logo"],
-                ...(saved.style?.logo ? [["saved", `Keep the saved logo (${saved.style.logo.width}×${saved.style.logo.height})`]] : []),
+                ...(saved.style?.logo ? [["saved", `Keep the saved logo (${logoSize(saved.style.logo)})`]] : []),
                 ["upload", "Upload an image"],
                 ["url", "Image URL"],
               ].map(([value, label]) => (
@@ -263,7 +263,7 @@ function Designer({ link }) {
             <button type="submit" disabled={busy || saved.unavailable}>
               Save style
             </button>
-            {saved.style && (
+            {saved.style?.updatedAt && (
               <button type="button" class="secondary" disabled={busy} onClick={reset}>
                 Reset to defaults
               </button>
@@ -300,6 +300,12 @@ function Designer({ link }) {
       </div>
     </section>
   );
+}
+
+/** "120×80 PNG", or "SVG" for a vector logo. */
+function logoSize(logo) {
+  const kind = logo.contentType.replace("image/", "").replace("+xml", "").toUpperCase();
+  return logo.width ? `${logo.width}×${logo.height} ${kind}` : kind;
 }
 
 function ColorField({ id, label, value, onValue, error }) {

@@ -174,11 +174,17 @@ export interface paths {
         get: operations["getLink"];
         put?: never;
         post?: never;
-        /** Delete a link and its analytics */
+        /**
+         * Delete a link and its analytics
+         * @description Deletes the link, its analytics, its saved QR style and every slug it ever published. With `If-Match`, only at that version (409 `conflict` otherwise).
+         */
         delete: operations["deleteLink"];
         options?: never;
         head?: never;
-        /** Change any subset of a link's fields, its slug included */
+        /**
+         * Change any subset of a link's fields, its slug included
+         * @description Conditional: with `If-Match: "<version>"` or a `version` field the change applies only to that version; without either it applies to the version the server reads, and only if the link is still at it when written. Either way a change from a stale read answers 409 `conflict` and changes nothing: GET the link and retry. A new slug takes over at once; every slug the link published before stops resolving.
+         */
         patch: operations["updateLink"];
         trace?: never;
     };
@@ -475,7 +481,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A link's QR code, for <img src> */
+        /**
+         * A link's QR code, for <img src>
+         * @description Starts from the link's saved style; each query option given replaces the saved one (`logo` replaces the saved logo).
+         */
         get: operations["linkQrCode"];
         put?: never;
         post?: never;
@@ -514,7 +523,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Where a link goes, without following it */
+        /**
+         * Where a link goes, without following it
+         * @description Where a live link goes. A password-protected link hides its destinations and title; a disabled, expired or capped link shows only its status (everything else null).
+         */
         get: operations["inspect"];
         put?: never;
         post?: never;
@@ -533,11 +545,65 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A link's QR code (SVG by default), for <img src> */
+        /**
+         * A link's QR code (SVG by default), for <img src>
+         * @description Renders the link's saved style (`PUT /v1/links/{idOrSlug}/qr-style`). A visitor may choose only `format`; `logo`, `size`, colours or any other parameter answer 400 naming it, so the public route fetches nothing and draws nothing a visitor hands it. Limited per client (a generous budget, 429 past it).
+         */
         get: operations["publicQrCode"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the reconciliation pass of KV against D1 now
+         * @description Lists the redirect records in KV a page at a time and compares each with D1: records of slugs no live link holds are deleted, stale ones rewritten. The same pass runs every 15 minutes on a Cron Trigger. One call walks up to `pages` pages of 250 keys; call again with the returned `cursor` until `complete`.
+         */
+        post: operations["reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links/{idOrSlug}/qr-style": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A link's saved QR style
+         * @description What `GET /{slug}/qr` renders: the saved style, or the defaults when none was saved. Scope `links:read`.
+         */
+        get: operations["getQrStyle"];
+        /**
+         * Save a link's QR style
+         * @description Scope `links:write`. A logo is fetched (or decoded from its data URL) and vetted here, once: public https hosts only, at most 512 KiB, decoded (at most 1024×1024 pixels) and scaled down to at most 916 px, the largest a logo is ever drawn. The style must render the link's code, or nothing is saved.
+         */
+        put: operations["saveQrStyle"];
+        post?: never;
+        /**
+         * Forget a link's QR style
+         * @description Back to the defaults. Scope `links:write`.
+         */
+        delete: operations["resetQrStyle"];
         options?: never;
         head?: never;
         patch?: never;
@@ -610,16 +676,18 @@ export interface components {
             test_variants: components["schemas"]["TestVariant"][] | null;
             /** @description The social preview unfurling bots get; null when none. */
             og: components["schemas"]["SocialPreview"] | null;
+            /** @description 1 at creation, one more on every change. Send it back as `If-Match: "<version>"` (or `version` in a PATCH body) to change the link only if nobody else has since; the same value is the response's `ETag`. */
+            version: number;
         };
         /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). */
         LinkCreate: {
-            /** @description Absolute http(s) URL with a host, at most 8192 bytes, no control characters, not on the short domain. */
+            /** @description Absolute http(s) URL with a host and no user name or password (`user@host`), at most 8192 bytes, no control characters, not on any short host (loopback aliases included). */
             url: string;
             /** @description Custom slug (SmartLinks name); absent or null: a random 7-character one. */
             shortCode?: string | null;
             /** @description Custom slug (SMO1 name). */
             slug?: string | null;
-            /** @description At most 512 characters, no control characters; null clears it. */
+            /** @description At most 512 characters, no control characters; null clears it. No control or bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C); metadata strings may not hold the latter either. */
             title?: string | null;
             /** @description At most 4 KiB of JSON. */
             metadata?: Record<string, unknown> | null;
@@ -672,13 +740,13 @@ export interface components {
             /** @description Social preview: link-unfurling bots (Twitterbot, facebookexternalhit, LinkedInBot, Slackbot, Discordbot, TelegramBot, WhatsApp, Applebot and similar) get a 200 HTML page with these as Open Graph and Twitter Card tags instead of the redirect, counted as an unfurl rather than a click. `title` 1 to 200 characters, `description` up to 500, `image` an https URL. null removes it; without it bots are redirected like anyone. */
             og?: components["schemas"]["SocialPreview"] | null;
         } & (unknown & unknown & unknown & unknown & unknown);
-        /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). */
+        /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). A PATCH without `version` or `If-Match` still applies atomically against the version the server read, so two concurrent renames cannot both win: the later one answers 409 `conflict`. */
         LinkPatch: {
-            /** @description Absolute http(s) URL with a host, at most 8192 bytes, no control characters, not on the short domain. */
+            /** @description Absolute http(s) URL with a host and no user name or password (`user@host`), at most 8192 bytes, no control characters, not on any short host (loopback aliases included). */
             url?: string;
             shortCode?: string;
             slug?: string;
-            /** @description At most 512 characters, no control characters; null clears it. */
+            /** @description At most 512 characters, no control characters; null clears it. No control or bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C); metadata strings may not hold the latter either. */
             title?: string | null;
             /** @description At most 4 KiB of JSON; null clears it. */
             metadata?: Record<string, unknown> | null;
@@ -730,6 +798,8 @@ export interface components {
             test_variants?: components["schemas"]["TestVariant"][] | null;
             /** @description Social preview: link-unfurling bots (Twitterbot, facebookexternalhit, LinkedInBot, Slackbot, Discordbot, TelegramBot, WhatsApp, Applebot and similar) get a 200 HTML page with these as Open Graph and Twitter Card tags instead of the redirect, counted as an unfurl rather than a click. `title` 1 to 200 characters, `description` up to 500, `image` an https URL. null removes it; without it bots are redirected like anyone. */
             og?: components["schemas"]["SocialPreview"] | null;
+            /** @description The version this change was made from (as read): the PATCH applies only if the link is still at it, else 409 `conflict`. Same as `If-Match`; if both are sent they must agree. */
+            version?: number;
         } & (unknown & unknown & unknown & unknown & unknown);
         LinkList: {
             links: components["schemas"]["Link"][];
@@ -1021,6 +1091,72 @@ export interface components {
         /** @description ISO 3166-1 alpha-2 country code (any case on input, uppercase in responses; XK for Kosovo) to destination URL, validated like a link's `url`; at most 50. */
         GeoTargets: {
             [key: string]: string;
+        };
+        ReconcileReport: {
+            /** @description KV records compared with D1. */
+            scanned: number;
+            /** @description Records of slugs no live link holds (orphans), deleted. */
+            removed: number;
+            /** @description Records rewritten from D1 (another link's, an older version's, or unlabelled). */
+            republished: number;
+            /** @description Pass it as `cursor` to continue; null once the namespace has been walked. */
+            cursor: string | null;
+            complete: boolean;
+        };
+        /** @description A link's saved QR style: what the public `GET /{slug}/qr` renders. */
+        QrStyle: {
+            dotsColor: string;
+            backgroundColor: string;
+            size: number;
+            margin: number;
+            /** @enum {unknown} */
+            errorCorrection: "L" | "M" | "Q" | "H";
+            logo: null | {
+                /** @enum {unknown} */
+                contentType: "image/png" | "image/jpeg" | "image/svg+xml";
+                /** @description Pixels; null for SVG. Never more than the 916 px a logo is ever drawn at. */
+                width: number | null;
+                height: number | null;
+                bytes: number;
+            };
+            /**
+             * Format: date-time
+             * @description null: never saved (the defaults).
+             */
+            updatedAt: string | null;
+        };
+        /** @description Every field optional: an absent field keeps its saved value, `null` resets it to the default. */
+        QrStylePut: {
+            dotsColor?: string | null;
+            backgroundColor?: string | null;
+            size?: number | null;
+            margin?: number | null;
+            /**
+             * @description Case-insensitive.
+             * @enum {string|null}
+             */
+            errorCorrection?: "L" | "M" | "Q" | "H" | null;
+            /** @description An `https` URL on a public host, or a `data:image/png|jpeg|svg+xml;base64,` URL, at most 512 KiB. Fetched, vetted, decoded and scaled down to at most 916 px here, once, and stored; `null` removes the logo. */
+            logo?: string | null;
+        };
+        Inspection: {
+            slug: string;
+            shortCode: string;
+            shortUrl: string;
+            short_url: string;
+            url: string | null;
+            original_url: string | null;
+            ios: string | null;
+            android: string | null;
+            title: string | null;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            created_at: string | null;
+            /** @enum {unknown} */
+            status: "active" | "disabled" | "expired" | "capped";
+            hasPassword: boolean;
+            has_password: boolean;
         };
         /** @description An email address; stored trimmed and lowercased. */
         Email: string;
@@ -1530,7 +1666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1569,6 +1705,8 @@ export interface operations {
             201: {
                 headers: {
                     Location?: string;
+                    /** @description The link's version, `"<version>"`, for `If-Match`. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1629,7 +1767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1666,6 +1804,8 @@ export interface operations {
             /** @description The link */
             200: {
                 headers: {
+                    /** @description The link's version, `"<version>"`, for `If-Match`. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1699,7 +1839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1724,7 +1864,10 @@ export interface operations {
     deleteLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `"<version>"` (the link's `ETag`): apply only if the link is still at that version, else 409 `conflict`. `*` or no header: any version (a PATCH is still applied atomically against the version it read). */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A link id (`link_…`) or its slug. */
                 idOrSlug: string;
@@ -1740,6 +1883,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description A malformed `If-Match`; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Missing, unknown or revoked API key, or no live session. */
@@ -1769,7 +1921,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description `conflict`: the link is not at the `If-Match` version (or kept changing during the delete). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1794,7 +1955,10 @@ export interface operations {
     updateLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `"<version>"` (the link's `ETag`): apply only if the link is still at that version, else 409 `conflict`. `*` or no header: any version (a PATCH is still applied atomically against the version it read). */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A link id (`link_…`) or its slug. */
                 idOrSlug: string;
@@ -1810,6 +1974,8 @@ export interface operations {
             /** @description The updated link */
             200: {
                 headers: {
+                    /** @description The link's version, `"<version>"`, for `If-Match`. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,7 +2018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The slug is taken. */
+            /** @description `slug_taken`: the slug belongs to another link. `conflict`: the link changed since the version this PATCH was made from; GET it and retry. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,7 +2045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2013,6 +2179,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
@@ -2085,6 +2262,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
@@ -2130,6 +2318,17 @@ export interface operations {
             /** @description No such account. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2188,6 +2387,17 @@ export interface operations {
             /** @description No such account. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2270,6 +2480,17 @@ export interface operations {
             /** @description The body is not JSON. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2454,6 +2675,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
@@ -2504,7 +2736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2594,7 +2826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2663,7 +2895,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2726,7 +2958,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, or a scope the key to revoke has (a key may revoke only keys whose scopes it holds). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2744,7 +2976,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2830,7 +3062,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2916,7 +3148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2974,7 +3206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -3562,7 +3794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -3661,7 +3893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -3778,7 +4010,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Too many wrong passwords for this link. */
+            /** @description Too many password guesses (X-Link-Password) for this link from this client, or overall; see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3883,7 +4115,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Too many wrong passwords for this link. */
+            /** @description Too many password guesses: this client's budget for the link (10 per 15 minutes), the link's overall ceiling (100 per 15 minutes) or the per-client form limit; see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,7 +4125,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Temporarily unavailable. */
+            /** @description The link cannot be resolved, or its password attempt counter cannot be reached (no password is verified without it); retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3923,7 +4155,7 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["Inspection"];
                 };
             };
             /** @description No such link (HTML, or JSON with Accept: application/json). */
@@ -3971,13 +4203,7 @@ export interface operations {
     publicQrCode: {
         parameters: {
             query?: {
-                size?: number;
                 format?: "svg" | "png";
-                margin?: number;
-                errorCorrection?: "L" | "M" | "Q" | "H";
-                dotsColor?: string;
-                backgroundColor?: string;
-                logo?: string;
             };
             header?: never;
             path: {
@@ -4008,7 +4234,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid option; `field` names it. */
+            /** @description A parameter other than `format`, or a bad `format`; `field` names it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4038,13 +4264,13 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Too many wrong passwords for this link. */
+            /** @description Too many QR codes from this address (a per-client limit); see Retry-After. */
             429: {
                 headers: {
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": string;
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
@@ -4056,6 +4282,310 @@ export interface operations {
                 content: {
                     "text/html": string;
                     "application/json": components["schemas"]["PublicError"];
+                };
+            };
+        };
+    };
+    reconcile: {
+        parameters: {
+            query?: {
+                /** @description Where to resume (from the previous report); the start when absent. */
+                cursor?: string;
+                /** @description Pages to walk (default 3). */
+                pages?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this run did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileReport"];
+                };
+            };
+            /** @description A bad query parameter; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQrStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The style */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStyle"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such link for this account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    saveQrStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QrStylePut"];
+            };
+        };
+        responses: {
+            /** @description The saved style */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStyle"];
+                };
+            };
+            /** @description Invalid input, or a logo that cannot be fetched, decoded or drawn; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such link for this account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetQrStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default style */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStyle"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key, or no live session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such link for this account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
