@@ -196,6 +196,11 @@ function Designer({ link }) {
   return (
     <section>
       <LinkHead link={link} current="qr" title="QR code" />
+      {saved.loading ? (
+        <p role="status" class="muted">
+          Loading the saved style…
+        </p>
+      ) : (
       <div class="designer">
         <form class="qr-form" onSubmit={save} noValidate>
           <FormError error={errors.form} />
@@ -298,6 +303,7 @@ function Designer({ link }) {
           </p>
         </div>
       </div>
+      )}
     </section>
   );
 }
