@@ -2,18 +2,20 @@
 //! one Cloudflare Worker.
 //!
 //! The map of the code is `docs/ARCHITECTURE.md`: `visit` serves the short
-//! domain, `api` the REST API under `/v1`, `objects` the Durable Objects,
-//! `store` the only SQL and KV formats, [`core`] the pure logic (tested
-//! natively), and `shell` the runtime's configuration, clock and HTTP helpers.
+//! domain, `api` the REST API under `/v1`, `consume` the clicks queue,
+//! `objects` the Durable Objects, `store` the only SQL, KV and queue
+//! formats, [`core`] the pure logic (tested natively), and `shell` the
+//! runtime's configuration, clock and HTTP helpers.
 
 mod api;
+mod consume;
 pub mod core;
 mod objects;
 mod shell;
 mod store;
 mod visit;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -23,4 +25,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     } else {
         visit::handle(req, &env, &ctx).await
     }
+}
+
+/// The clicks queue: flushed clicks, counted in their shards. Never an
+/// error: each message is acknowledged or retried on its own.
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    consume::consume(&batch, &env).await;
+    Ok(())
 }

@@ -15,7 +15,7 @@ use crate::core::slug::{Slug, GENERATED_ENTROPY};
 use crate::objects::protocol;
 use crate::shell::config;
 use crate::shell::runtime;
-use crate::store::{kv, links, Written};
+use crate::store::{kv, links, record_cache, Written};
 
 /// Generated slugs collide with probability ~n/3.5e12; a handful of tries
 /// is plenty even for millions of links.
@@ -99,7 +99,8 @@ pub async fn list(req: &Request, call: &Call<'_>) -> Result<Response, ApiError> 
 
 /// GET /v1/links/{idOrSlug}
 pub async fn get(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiError> {
-    let link = find(call, id_or_slug).await?;
+    let mut link = find(call, id_or_slug).await?;
+    exact_clicks(call, &mut link).await;
     respond::json(200, &views::link(&link, &call.base))
 }
 
@@ -125,6 +126,8 @@ pub async fn update(
         unpublish(call, &before.slug).await;
     }
     publish(call, &after).await;
+    let mut after = after;
+    exact_clicks(call, &mut after).await;
     respond::json(200, &views::link(&after, &call.base))
 }
 
@@ -136,7 +139,7 @@ pub async fn delete(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiEr
     // the link, so it is never half-deleted in a way that keeps resolving.
     kv::delete(&call.kv()?, &link.slug).await?;
     // Analytics go before the row, so a failure here is retried by the
-    // client rather than leaving a counter no link points to.
+    // client rather than leaving rows no link points to.
     protocol::wipe(call.env, &link.id).await.map_err(|e| {
         console_error!("could not delete the analytics of {}: {e}", link.id);
         ApiError::Unavailable
@@ -144,7 +147,20 @@ pub async fn delete(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiEr
     if !links::delete(&call.db()?, &call.caller.account_id, &link.id).await? {
         return Err(ApiError::not_found("link"));
     }
+    // A redirect between the KV delete and the D1 delete may have cached
+    // the link again from D1: this isolate forgets it now.
+    record_cache::forget(&link.slug);
     respond::json(200, &json!({ "message": "Link deleted successfully" }))
+}
+
+/// Reads `clicks` from the link's shard, so it equals its analytics'
+/// `total_clicks` at the moment of reading; keeps D1's copy (pushed by the
+/// shard within about a second) when the shard cannot answer.
+async fn exact_clicks(call: &Call<'_>, link: &mut Link) {
+    match protocol::total(call.env, &link.id).await {
+        Ok(clicks) => link.clicks = clicks,
+        Err(e) => console_error!("clicks of {} read from D1's copy: {e}", link.id),
+    }
 }
 
 /// The caller's link; another account's link is "not found", never

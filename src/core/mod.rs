@@ -21,6 +21,7 @@ pub mod qr;
 pub mod qr_request;
 pub mod random;
 pub mod ratelimit;
+pub mod record_cache;
 pub mod redirect;
 pub mod redirect_page;
 pub mod referrer;

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
+use super::record_cache;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
@@ -29,8 +30,9 @@ use crate::core::time::UnixMillis;
 
 /// How long an edge location may serve a record from its cache. KV's
 /// minimum; bounds how long a changed or deleted link can keep resolving
-/// elsewhere in production (locally there is no such cache).
-const CACHE_TTL_SECONDS: u64 = 30;
+/// elsewhere in production (locally there is no such cache). The isolate's
+/// record cache never keeps a record longer (`store::record_cache`).
+pub const CACHE_TTL_SECONDS: u64 = 30;
 
 fn is_true(b: &bool) -> bool {
     *b
@@ -146,13 +148,20 @@ pub async fn get(kv: &KvStore, slug: &Slug) -> Result<Option<RedirectRecord>, Kv
     Ok(parse(&text))
 }
 
+/// Writes the record; this isolate's cached copy is forgotten once the
+/// write is done (or failed: either way it may be stale).
 pub async fn put(kv: &KvStore, slug: &Slug, record: &RedirectRecord) -> Result<(), KvError> {
     let text = serialize(record).map_err(KvError::Serialization)?;
-    kv.put(slug.as_str(), text)?.execute().await
+    let written = kv.put(slug.as_str(), text)?.execute().await;
+    record_cache::forget(slug);
+    written
 }
 
+/// Deletes the record, and forgets this isolate's cached copy.
 pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {
-    kv.delete(slug.as_str()).await
+    let deleted = kv.delete(slug.as_str()).await;
+    record_cache::forget(slug);
+    deleted
 }
 
 #[cfg(test)]

@@ -1,16 +1,19 @@
-//! The only code that knows SQL statements and KV key/value formats.
+//! The only code that knows SQL statements, KV key/value formats and the
+//! clicks queue's message format; also the isolate's cache of KV records.
 //!
 //! D1 is the source of truth; KV holds a derived record per slug for the
 //! redirect, written through on every change and rebuildable from D1.
 
 pub mod accounts;
 pub mod attempts;
+pub mod click_queue;
 pub mod clicks;
 pub mod keys;
 pub mod kv;
 mod limits;
 pub mod links;
 pub mod rate_state;
+pub mod record_cache;
 
 /// Whether a D1 error is a UNIQUE constraint violation (a taken slug).
 fn is_unique_violation(error: &worker::Error) -> bool {
