@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: set up, lint (fmt, clippy), unit-test the core natively, build the worker and check
-# it deploys (dry run), fuzz the API against openapi.json, then run the
-# end-to-end suite against the built worker in workerd.
+# `npm test`: set up, lint (fmt, clippy), unit-test the core natively, build
+# the worker and check it deploys (dry run), lint openapi.json and generate
+# clients from it, fuzz the API against it, test and package the SDKs, then
+# run the end-to-end suite (the SDKs' integration tests included) against the
+# built worker in workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
+bash scripts/setup-sdks.sh
 
 echo "== cargo fmt + clippy (native and wasm32)"
 cargo fmt --check
@@ -22,8 +25,14 @@ echo "== build + wrangler deploy --dry-run"
 out=$(wrangler deploy --dry-run --outdir build/dry-run 2>&1) || { echo "$out" >&2; exit 1; }
 echo "$out" | grep "Total Upload"
 
+echo "== openapi.json: lint, client generation"
+bash tests/spec/check.sh
+
 echo "== schema fuzzing (schemathesis against openapi.json)"
 bash tests/fuzz/schemathesis.sh
+
+echo "== SDKs: unit tests, packages"
+bash scripts/test-sdks.sh
 
 echo "== end-to-end (workerd)"
 node --test "tests/*.test.mjs"

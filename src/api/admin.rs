@@ -5,35 +5,21 @@ use worker::{Env, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views};
-use crate::core::account::{Account, AccountPatch, NewAccount};
-use crate::core::apikey::{self, Scopes, SECRET_ENTROPY};
-use crate::core::random::{self, ID_ENTROPY};
+use crate::core::account::{AccountPatch, NewAccount};
+use crate::core::ids::AccountId;
 use crate::shell::config;
 use crate::shell::runtime;
-use crate::store::{accounts, keys};
+use crate::store::accounts;
 
 /// POST /v1/admin/accounts: creates an account and its first API key,
 /// whose secret appears in this response and never again.
 pub async fn create_account(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
     let new = NewAccount::from_body(body::json(req).await?)?;
-    let now = runtime::now();
-    let account = Account {
-        id: random::id("acct_", &runtime::entropy::<ID_ENTROPY>()?),
-        name: new.name,
-        plan: new.plan,
-        overrides: new.overrides,
-        created_at: now,
-    };
-    let secret = apikey::new_secret(&runtime::entropy::<SECRET_ENTROPY>()?);
-    let key = keys::NewKey {
-        id: random::id("key_", &runtime::entropy::<ID_ENTROPY>()?),
-        account_id: account.id.clone(),
-        name: new.key_name,
-        scopes: Scopes::all(),
-        prefix: apikey::display_prefix(&secret),
-        secret_hash: apikey::hash_secret(&secret),
-        created_at: now,
-    };
+    let (account, key, secret) = new.mint(
+        runtime::now(),
+        &runtime::entropy()?,
+        &runtime::key_entropy()?,
+    );
     accounts::create_with_key(&env.d1(config::DB)?, &account, &key).await?;
     let response = respond::json(
         201,
@@ -49,7 +35,9 @@ pub async fn create_account(req: &mut Request, env: &Env) -> Result<Response, Ap
 pub async fn update_account(req: &mut Request, id: &str, env: &Env) -> Result<Response, ApiError> {
     let patch = AccountPatch::from_body(body::json(req).await?)?;
     let db = env.d1(config::DB)?;
-    let account = accounts::get(&db, id)
+    let not_found = || ApiError::not_found("account");
+    let id = AccountId::parse(id).ok_or_else(not_found)?;
+    let account = accounts::get(&db, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let account = patch.apply(account);

@@ -13,7 +13,6 @@ use crate::core::period::{parse_period, PeriodQuery};
 use crate::core::validation::Invalid;
 use crate::objects::protocol;
 use crate::shell::runtime;
-use crate::store::links;
 
 /// GET /v1/links/{idOrSlug}/analytics and GET /v1/analytics/{idOrSlug}
 pub async fn report(
@@ -37,9 +36,7 @@ pub async fn report(
     };
     let now = runtime::now();
     let period = parse_period(query, now).map_err(|e| Invalid::new(e.field(), e.to_string()))?;
-    let link = links::find(&call.db()?, &call.caller.account_id, id_or_slug)
-        .await?
-        .ok_or_else(|| ApiError::not_found("link"))?;
+    let link = super::links::find(call, id_or_slug).await?;
     let range = SketchRange::for_period(&period, now);
     let rows = protocol::fetch_report(call.env, &link.id, &range)
         .await

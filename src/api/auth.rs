@@ -4,6 +4,7 @@ use worker::{console_error, Context, Env, Request};
 
 use super::error::ApiError;
 use crate::core::apikey::{self, Scopes};
+use crate::core::ids::{AccountId, KeyId};
 use crate::core::plan::{Limits, Plan};
 use crate::core::time::UnixMillis;
 use crate::shell::config;
@@ -19,8 +20,8 @@ const TOUCH_INTERVAL_MILLIS: i64 = 60_000;
 /// An authenticated API key and what its account may do.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub account_id: String,
-    pub key_id: String,
+    pub account_id: AccountId,
+    pub key_id: KeyId,
     pub scopes: Scopes,
     pub plan: Plan,
     /// The plan's limits with the account's overrides applied.
@@ -77,11 +78,11 @@ pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, 
     })
 }
 
-fn touch_later(ctx: &Context, env: Env, key_id: String, now: UnixMillis) {
+fn touch_later(ctx: &Context, env: Env, key_id: KeyId, now: UnixMillis) {
     ctx.wait_until(async move {
         let result = match env.d1(config::DB) {
             Ok(db) => keys::touch(&db, &key_id, now).await,
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         };
         if let Err(e) = result {
             console_error!("could not record last use of {key_id}: {e}");

@@ -6,6 +6,7 @@ use worker::{console_error, Response};
 use crate::core::plan::Plan;
 use crate::core::validation::Invalid;
 use crate::shell::http;
+use crate::store::StoreError;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -132,6 +133,18 @@ impl From<worker::Error> for ApiError {
         match error {
             worker::Error::D1(_) => ApiError::Unavailable,
             _ => ApiError::Internal,
+        }
+    }
+}
+
+/// Storage failures: worth retrying (503) or ours (500); the detail goes
+/// to the log only.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        console_error!("request failed: {error}");
+        match error {
+            StoreError::Unavailable(_) => ApiError::Unavailable,
+            StoreError::Internal(_) => ApiError::Internal,
         }
     }
 }

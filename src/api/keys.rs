@@ -6,10 +6,10 @@ use worker::{Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
-use crate::core::apikey::{self, KeyRequest, DEFAULT_KEY_NAME, SECRET_ENTROPY};
-use crate::core::random::{self, ID_ENTROPY};
+use crate::core::apikey::{KeyRequest, NewKey, DEFAULT_KEY_NAME};
+use crate::core::ids::KeyId;
 use crate::shell::runtime;
-use crate::store::keys::{self, NewKey, Revoked};
+use crate::store::keys::{self, Revoked};
 
 /// GET /v1/api-keys: every key of the account, revoked ones included,
 /// oldest first; never a secret.
@@ -35,16 +35,13 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
             scope.as_str()
         )));
     }
-    let secret = apikey::new_secret(&runtime::entropy::<SECRET_ENTROPY>()?);
-    let key = NewKey {
-        id: random::id("key_", &runtime::entropy::<ID_ENTROPY>()?),
-        account_id: call.caller.account_id.clone(),
-        name: request.name.unwrap_or_else(|| DEFAULT_KEY_NAME.to_owned()),
+    let (key, secret) = NewKey::mint(
+        call.caller.account_id.clone(),
+        request.name.unwrap_or_else(|| DEFAULT_KEY_NAME.to_owned()),
         scopes,
-        prefix: apikey::display_prefix(&secret),
-        secret_hash: apikey::hash_secret(&secret),
-        created_at: runtime::now(),
-    };
+        runtime::now(),
+        &runtime::key_entropy()?,
+    );
     let max = call.caller.limits.max_api_keys;
     if !keys::insert_within(&call.db()?, &key, max).await? {
         return Err(ApiError::plan_limit(
@@ -64,7 +61,7 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
 
 /// GET /v1/api-keys/{id}
 pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
-    let key = find(id, call).await?;
+    let key = find(&key_id(id)?, call).await?;
     respond::json(200, &views::key(&key, &call.caller.key_id))
 }
 
@@ -72,10 +69,11 @@ pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
 /// Idempotent. The account's last active key cannot be revoked (400), so
 /// nobody locks themselves out; another account's key is 404.
 pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
+    let id = key_id(id)?;
     let db = call.db()?;
-    match keys::revoke(&db, &call.caller.account_id, id, runtime::now()).await? {
+    match keys::revoke(&db, &call.caller.account_id, &id, runtime::now()).await? {
         Revoked::Done => {}
-        Revoked::NotFound => return Err(ApiError::not_found("API key")),
+        Revoked::NotFound => return Err(not_found()),
         Revoked::LastActive => {
             return Err(ApiError::Validation(crate::core::validation::Invalid::new(
                 "id",
@@ -86,15 +84,24 @@ pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
             )))
         }
     }
-    let key = find(id, call).await?;
+    let key = find(&id, call).await?;
     respond::json(
         200,
         &json!({ "message": "API key revoked", "apiKey": views::key(&key, &call.caller.key_id) }),
     )
 }
 
-async fn find(id: &str, call: &Call<'_>) -> Result<keys::StoredKey, ApiError> {
+async fn find(id: &KeyId, call: &Call<'_>) -> Result<keys::StoredKey, ApiError> {
     keys::get(&call.db()?, &call.caller.account_id, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("API key"))
+        .ok_or_else(not_found)
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("API key")
+}
+
+/// A path segment that is no key id names no key.
+fn key_id(text: &str) -> Result<KeyId, ApiError> {
+    KeyId::parse(text).ok_or_else(not_found)
 }

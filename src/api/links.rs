@@ -5,50 +5,35 @@ use worker::{console_error, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
-use crate::core::link::{Link, LinkPatch, NewLink};
+use crate::core::link::{Link, LinkPatch, LinkRef, Minted, NewLink};
 use crate::core::listing::ListQuery;
-use crate::core::options::Options;
 use crate::core::password::SALT_BYTES;
-use crate::core::random::{self, ID_ENTROPY};
 use crate::core::redirect::RedirectRecord;
-use crate::core::slug::{Slug, GENERATED_ENTROPY};
+use crate::core::slug::Slug;
 use crate::objects::protocol;
 use crate::shell::config;
 use crate::shell::runtime;
 use crate::store::{kv, links, record_cache, Written};
 
-/// Generated slugs collide with probability ~n/3.5e12; a handful of tries
-/// is plenty even for millions of links.
-const GENERATE_ATTEMPTS: usize = 5;
-
 /// POST /v1/links
 pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiError> {
     let new = NewLink::from_body(body::json(req).await?, call.base.host())?;
+    let chosen_slug = new.slug.is_some();
+    let Minted {
+        mut link,
+        mut fallback_slugs,
+    } = new
+        .mint(
+            call.caller.account_id.clone(),
+            runtime::now(),
+            &runtime::link_entropy()?,
+        )
+        .ok_or(ApiError::Internal)?;
     let db = call.db()?;
-    let now = runtime::now();
-    let mut options = Options::default();
-    new.options.apply(&mut options, &salt()?);
-    let mut link = Link {
-        id: random::id("link_", &runtime::entropy::<ID_ENTROPY>()?),
-        account_id: call.caller.account_id.clone(),
-        slug: match &new.slug {
-            Some(slug) => slug.clone(),
-            None => generated_slug()?,
-        },
-        url: new.url,
-        title: new.title,
-        metadata: new.metadata,
-        clicks: 0,
-        options,
-        created_at: now,
-        updated_at: now,
-    };
-    let mut attempts = 1;
     let max_links = call.caller.limits.max_links;
     loop {
         match links::insert(&db, &link, max_links).await? {
             Written::Done => break,
-            Written::Conflict => {}
             Written::QuotaReached => {
                 return Err(ApiError::plan_limit(
                     call.caller.plan,
@@ -58,16 +43,15 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
                     "delete a link",
                 ))
             }
+            Written::Conflict if chosen_slug => return Err(slug_taken(&link.slug)),
+            Written::Conflict => match fallback_slugs.pop() {
+                Some(slug) => link.slug = slug,
+                None => {
+                    console_error!("every generated slug was taken");
+                    return Err(ApiError::Internal);
+                }
+            },
         }
-        if new.slug.is_some() {
-            return Err(slug_taken(&link.slug));
-        }
-        if attempts == GENERATE_ATTEMPTS {
-            console_error!("{GENERATE_ATTEMPTS} generated slugs in a row were taken");
-            return Err(ApiError::Internal);
-        }
-        attempts += 1;
-        link.slug = generated_slug()?;
     }
     publish(call, &link).await;
     let response = respond::json(201, &views::link(&link, &call.base))?;
@@ -165,24 +149,18 @@ async fn exact_clicks(call: &Call<'_>, link: &mut Link) {
 
 /// The caller's link; another account's link is "not found", never
 /// "forbidden", so ids and slugs of other tenants leak nothing.
-async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
-    links::find(&call.db()?, &call.caller.account_id, id_or_slug)
+/// A path segment that is neither a link id nor a slug names no link.
+pub(super) async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
+    let not_found = || ApiError::not_found("link");
+    let link = LinkRef::parse(id_or_slug).ok_or_else(not_found)?;
+    links::find(&call.db()?, &call.caller.account_id, &link)
         .await?
-        .ok_or_else(|| ApiError::not_found("link"))
+        .ok_or_else(not_found)
 }
 
 /// A fresh salt for a password hash.
 fn salt() -> Result<[u8; SALT_BYTES], ApiError> {
     Ok(runtime::entropy::<SALT_BYTES>()?)
-}
-
-fn generated_slug() -> Result<Slug, ApiError> {
-    for _ in 0..GENERATE_ATTEMPTS {
-        if let Some(slug) = Slug::generate(&runtime::entropy::<GENERATED_ENTROPY>()?) {
-            return Ok(slug);
-        }
-    }
-    Err(ApiError::Internal)
 }
 
 fn slug_taken(slug: &Slug) -> ApiError {

@@ -24,7 +24,7 @@ pub const EXPOSED_HEADERS: &str =
 /// limiter failed.
 pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::check(env, &caller.key_id, &ask).await {
+    match protocol::check(env, caller.key_id.as_str(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
             console_error!(
@@ -40,7 +40,7 @@ pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
 /// `None` as for `check`.
 pub async fn peek(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::peek(env, &caller.key_id, &ask).await {
+    match protocol::peek(env, caller.key_id.as_str(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
             console_error!("rate limiter of {} failed on peek: {e}", caller.key_id);

@@ -4,14 +4,16 @@
 use serde_json::{json, Map, Value};
 
 use crate::core::account::Account;
+use crate::core::apikey::NewKey;
 use crate::core::destination::DestinationUrl;
+use crate::core::ids::KeyId;
 use crate::core::link::Link;
 use crate::core::options::{Options, Tag};
 use crate::core::plan::Limits;
 use crate::core::ratelimit::WindowStatus;
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
 use crate::shell::config::ShortBase;
-use crate::store::keys::{NewKey, StoredKey};
+use crate::store::keys::StoredKey;
 
 pub fn link(link: &Link, base: &ShortBase) -> Value {
     let short_url = base.short_url(link.slug.as_str());
@@ -106,14 +108,14 @@ pub fn new_key(key: &NewKey, secret: &str) -> Value {
 
 /// A stored key, never with its secret. `current` marks the key making
 /// the request.
-pub fn key(key: &StoredKey, current_key_id: &str) -> Value {
+pub fn key(key: &StoredKey, current_key_id: &KeyId) -> Value {
     json!({
         "id": key.id,
         "name": key.name,
         "prefix": key.prefix,
         "scopes": key.scopes.names(),
         "active": key.revoked_at.is_none(),
-        "current": key.id == current_key_id,
+        "current": &key.id == current_key_id,
         "createdAt": key.created_at.to_rfc3339(),
         "lastUsedAt": key.last_used_at.map(UnixMillis::to_rfc3339),
         "revokedAt": key.revoked_at.map(UnixMillis::to_rfc3339),

@@ -2,8 +2,12 @@
 
 use serde_json::{Map, Value};
 
+use super::apikey::{KeyEntropy, NewKey, Scopes};
 use super::fields::{kind, Fields, Present};
+use super::ids::AccountId;
 use super::plan::{LimitOverrides, Plan};
+use super::random::ID_ENTROPY;
+use super::time::UnixMillis;
 use super::validation::Invalid;
 
 pub const MAX_NAME_CHARS: usize = 200;
@@ -13,11 +17,11 @@ pub const LIMIT_NAMES: [&str; 4] = ["perMinute", "perHour", "maxLinks", "maxApiK
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub name: String,
     pub plan: Plan,
     pub overrides: LimitOverrides,
-    pub created_at: super::time::UnixMillis,
+    pub created_at: UnixMillis,
 }
 
 /// A validated `POST /v1/admin/accounts` body.
@@ -39,6 +43,31 @@ pub struct AccountPatch {
 }
 
 impl NewAccount {
+    /// The account this body creates, with its first key (every scope) and
+    /// that key's secret, shown once.
+    pub fn mint(
+        self,
+        now: UnixMillis,
+        id_entropy: &[u8; ID_ENTROPY],
+        key_entropy: &KeyEntropy,
+    ) -> (Account, NewKey, String) {
+        let account = Account {
+            id: AccountId::mint(id_entropy),
+            name: self.name,
+            plan: self.plan,
+            overrides: self.overrides,
+            created_at: now,
+        };
+        let (key, secret) = NewKey::mint(
+            account.id.clone(),
+            self.key_name,
+            Scopes::all(),
+            now,
+            key_entropy,
+        );
+        (account, key, secret)
+    }
+
     /// # Errors
     /// The first invalid field.
     pub fn from_body(body: Value) -> Result<NewAccount, Invalid> {

@@ -5,7 +5,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::fields::{kind, Fields, Present};
-use super::random;
+use super::ids::{AccountId, KeyId};
+use super::random::{self, ID_ENTROPY};
+use super::time::UnixMillis;
 use super::validation::Invalid;
 
 pub const SECRET_PREFIX: &str = "sl_live_";
@@ -19,6 +21,47 @@ pub const DISPLAY_PREFIX_LEN: usize = 8;
 /// A fresh secret: `sl_live_` + 32 base62 characters (~190 bits).
 pub fn new_secret(entropy: &[u8; SECRET_ENTROPY]) -> String {
     format!("{SECRET_PREFIX}{}", random::base62(entropy))
+}
+
+/// The randomness one new key needs: its id's and its secret's.
+pub struct KeyEntropy {
+    pub id: [u8; ID_ENTROPY],
+    pub secret: [u8; SECRET_ENTROPY],
+}
+
+/// A key about to be stored: the secret itself is not here, only its hash.
+pub struct NewKey {
+    pub id: KeyId,
+    pub account_id: AccountId,
+    pub name: String,
+    pub scopes: Scopes,
+    pub prefix: String,
+    pub secret_hash: String,
+    pub created_at: UnixMillis,
+}
+
+impl NewKey {
+    /// A new key of `account_id`, and its secret, which is shown once and
+    /// never stored.
+    pub fn mint(
+        account_id: AccountId,
+        name: String,
+        scopes: Scopes,
+        now: UnixMillis,
+        entropy: &KeyEntropy,
+    ) -> (NewKey, String) {
+        let secret = new_secret(&entropy.secret);
+        let key = NewKey {
+            id: KeyId::mint(&entropy.id),
+            account_id,
+            name,
+            scopes,
+            prefix: display_prefix(&secret),
+            secret_hash: hash_secret(&secret),
+            created_at: now,
+        };
+        (key, secret)
+    }
 }
 
 /// Whether `token` has the shape of one of our secrets. Checked before any

@@ -4,9 +4,11 @@ use serde_json::{Map, Value};
 
 use super::destination::DestinationUrl;
 use super::fields::{kind, Fields, Present};
+use super::ids::{AccountId, Kind, LinkId, LinkKind};
 use super::options::{self, Options, OptionsInput};
 use super::password::SALT_BYTES;
-use super::slug::Slug;
+use super::random::ID_ENTROPY;
+use super::slug::{Slug, GENERATED_ENTROPY};
 use super::time::UnixMillis;
 use super::validation::Invalid;
 
@@ -22,8 +24,8 @@ const ACCEPTED: &[&str] = &["url", "shortCode (or slug)", "title", "metadata"];
 /// A stored link, as the API and the redirect see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
-    pub id: String,
-    pub account_id: String,
+    pub id: LinkId,
+    pub account_id: AccountId,
     pub slug: Slug,
     pub url: DestinationUrl,
     pub title: Option<String>,
@@ -32,6 +34,25 @@ pub struct Link {
     pub options: Options,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
+}
+
+/// How a client names one of its links in a path: by id or by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkRef {
+    Id(LinkId),
+    Slug(Slug),
+}
+
+impl LinkRef {
+    /// `link_…` is an id (slugs may not start so); anything else a slug.
+    /// `None` when it is neither, which no stored link can match.
+    pub fn parse(text: &str) -> Option<LinkRef> {
+        if text.starts_with(LinkKind::PREFIX) {
+            LinkId::parse(text).map(LinkRef::Id)
+        } else {
+            Slug::parse(text).ok().map(LinkRef::Slug)
+        }
+    }
 }
 
 /// A validated `POST /v1/links` body.
@@ -79,6 +100,64 @@ impl NewLink {
             title,
             metadata,
             options,
+        })
+    }
+}
+
+/// Generated slugs collide with probability ~n/3.5e12; a handful of tries
+/// is plenty even for millions of links.
+pub const GENERATED_SLUG_TRIES: usize = 5;
+
+/// The randomness creating one link needs: its id, a salt for a password,
+/// and the slugs to try when the client asked for none.
+pub struct LinkEntropy {
+    pub id: [u8; ID_ENTROPY],
+    pub salt: [u8; SALT_BYTES],
+    pub slugs: [[u8; GENERATED_ENTROPY]; GENERATED_SLUG_TRIES],
+}
+
+/// A link ready to insert, with the generated slugs to try in turn should
+/// its slug be taken (none when the client chose the slug: then a taken
+/// slug is the client's to resolve).
+pub struct Minted {
+    pub link: Link,
+    pub fallback_slugs: Vec<Slug>,
+}
+
+impl NewLink {
+    /// The link this body creates for `account_id`. `None` only when every
+    /// generated slug spelled a reserved word, which takes astronomical luck.
+    pub fn mint(
+        self,
+        account_id: AccountId,
+        now: UnixMillis,
+        entropy: &LinkEntropy,
+    ) -> Option<Minted> {
+        let mut fallback_slugs: Vec<Slug> = match &self.slug {
+            Some(_) => Vec::new(),
+            None => entropy.slugs.iter().filter_map(Slug::generate).collect(),
+        };
+        let slug = match self.slug {
+            Some(slug) => slug,
+            None => fallback_slugs.pop()?,
+        };
+        let mut options = Options::default();
+        self.options.apply(&mut options, &entropy.salt);
+        let link = Link {
+            id: LinkId::mint(&entropy.id),
+            account_id,
+            slug,
+            url: self.url,
+            title: self.title,
+            metadata: self.metadata,
+            clicks: 0,
+            options,
+            created_at: now,
+            updated_at: now,
+        };
+        Some(Minted {
+            link,
+            fallback_slugs,
         })
     }
 }
@@ -220,6 +299,19 @@ fn metadata(fields: &mut Fields) -> Result<Option<Option<Map<String, Value>>>, I
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::random::ID_ENTROPY;
+
+    #[test]
+    fn a_link_prefix_names_an_id_and_anything_else_a_slug() {
+        let id = LinkId::mint(&[3u8; ID_ENTROPY]);
+        assert_eq!(LinkRef::parse(id.as_str()), Some(LinkRef::Id(id)));
+        assert!(
+            matches!(LinkRef::parse("summer-sale"), Some(LinkRef::Slug(s)) if s.as_str() == "summer-sale")
+        );
+        assert_eq!(LinkRef::parse("link_short"), None);
+        assert_eq!(LinkRef::parse("no/slash"), None);
+    }
+
     use serde_json::json;
 
     const SHORT: &str = "smart.link";

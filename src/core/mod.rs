@@ -10,6 +10,7 @@ pub mod fields;
 pub mod fingerprint;
 pub mod hll;
 pub mod html;
+pub mod ids;
 pub mod link;
 pub mod listing;
 pub mod logo_source;

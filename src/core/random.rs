@@ -29,11 +29,6 @@ pub const ID_ENTROPY: usize = entropy_for(ID_RANDOM_LEN);
 /// ids never collide within the time a shard remembers them.
 pub const MESSAGE_ID_LEN: usize = 22;
 
-/// A resource id such as `link_3fA9kQ0bZx1L`.
-pub fn id(prefix: &str, entropy: &[u8; ID_ENTROPY]) -> String {
-    format!("{prefix}{}", base62(entropy))
-}
-
 pub fn is_base62(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_alphanumeric())
 }
@@ -47,13 +42,6 @@ mod tests {
     fn two_bytes_make_one_character() {
         assert_eq!(base62(&[0, 0, 61, 0, 62, 0]), "0z0");
         assert_eq!(base62(&[0u8; entropy_for(7)]).len(), 7);
-    }
-
-    #[test]
-    fn ids_are_prefix_and_twelve_characters() {
-        let link = id("link_", &[1u8; ID_ENTROPY]);
-        assert!(link.starts_with("link_"));
-        assert_eq!(link.len(), 5 + 12);
     }
 
     proptest! {

@@ -21,6 +21,7 @@ use std::collections::HashSet;
 
 use url::form_urlencoded;
 
+use super::ids::LinkId;
 use super::link::Link;
 use super::options::{RedirectType, Utm};
 use super::password::PasswordHash;
@@ -31,7 +32,7 @@ use super::useragent::{classify, Platform};
 /// Everything the hot path reads, in one KV value (format: `store::kv`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectRecord {
-    pub link_id: String,
+    pub link_id: LinkId,
     pub url: String,
     pub ios: Option<String>,
     pub android: Option<String>,
@@ -74,11 +75,11 @@ impl RedirectRecord {
             .sum::<usize>();
         let password = self.password.as_ref().map_or(0, |p| p.as_str().len());
         // The struct itself, its allocations' headers and the UTM values.
-        256 + self.link_id.len() + self.url.len() + optional + password
+        256 + self.link_id.as_str().len() + self.url.len() + optional + password
     }
 
     /// A record with only a destination: every option at its default.
-    pub fn plain(link_id: String, url: String) -> RedirectRecord {
+    pub fn plain(link_id: LinkId, url: String) -> RedirectRecord {
         RedirectRecord {
             link_id,
             url,

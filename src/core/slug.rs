@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::ids::{Kind, LinkKind};
 use super::random;
 
 pub const MAX_LEN: usize = 64;
@@ -37,8 +38,11 @@ impl Slug {
         {
             return Err("may contain only letters, digits, '-' and '_'".into());
         }
-        if text.starts_with("link_") {
-            return Err("must not start with 'link_', which marks link ids".into());
+        if text.starts_with(LinkKind::PREFIX) {
+            return Err(format!(
+                "must not start with '{}', which marks link ids",
+                LinkKind::PREFIX
+            ));
         }
         if text.starts_with('_') || RESERVED.iter().any(|r| r.eq_ignore_ascii_case(text)) {
             return Err(format!("'{text}' is reserved; choose another"));

@@ -2,6 +2,9 @@
 
 use worker::Date;
 
+use crate::core::apikey::KeyEntropy;
+use crate::core::link::{LinkEntropy, GENERATED_SLUG_TRIES};
+use crate::core::slug::GENERATED_ENTROPY;
 use crate::core::time::UnixMillis;
 
 pub fn now() -> UnixMillis {
@@ -18,4 +21,25 @@ pub fn entropy<const N: usize>() -> worker::Result<[u8; N]> {
     getrandom::fill(&mut bytes)
         .map_err(|e| worker::Error::RustError(format!("random source failed: {e}")))?;
     Ok(bytes)
+}
+
+/// The randomness one new API key needs.
+pub fn key_entropy() -> worker::Result<KeyEntropy> {
+    Ok(KeyEntropy {
+        id: entropy()?,
+        secret: entropy()?,
+    })
+}
+
+/// The randomness one new link needs.
+pub fn link_entropy() -> worker::Result<LinkEntropy> {
+    let mut slugs = [[0u8; GENERATED_ENTROPY]; GENERATED_SLUG_TRIES];
+    for slug in &mut slugs {
+        *slug = entropy()?;
+    }
+    Ok(LinkEntropy {
+        id: entropy()?,
+        salt: entropy()?,
+        slugs,
+    })
 }

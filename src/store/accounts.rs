@@ -1,11 +1,15 @@
 //! The `accounts` table, and creating an account together with its first key.
 
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement, Result};
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::Result;
 
 use super::keys;
 use super::limits::{overrides_from_text, overrides_to_text};
 use crate::core::account::Account;
+use crate::core::apikey::NewKey;
+use crate::core::ids::AccountId;
 use crate::core::plan::Plan;
 use crate::core::time::UnixMillis;
 
@@ -22,7 +26,7 @@ impl Row {
     fn into_account(self) -> Account {
         Account {
             overrides: overrides_from_text(self.limits.as_deref()),
-            id: self.id,
+            id: AccountId::from_stored(self.id),
             name: self.name,
             // The CHECK constraint admits only the four plan names.
             plan: self.plan.parse().unwrap_or(Plan::Free),
@@ -32,7 +36,7 @@ impl Row {
 }
 
 fn insert_statement(db: &D1Database, account: &Account) -> Result<D1PreparedStatement> {
-    query!(
+    Ok(query!(
         db,
         "INSERT INTO accounts (id, name, plan, limits, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         account.id,
@@ -40,11 +44,11 @@ fn insert_statement(db: &D1Database, account: &Account) -> Result<D1PreparedStat
         account.plan.as_str(),
         overrides_to_text(&account.overrides),
         account.created_at.0,
-    )
+    )?)
 }
 
 /// Creates the account and its first key in one transaction (a D1 batch).
-pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::NewKey) -> Result<()> {
+pub async fn create_with_key(db: &D1Database, account: &Account, key: &NewKey) -> Result<()> {
     db.batch(vec![
         insert_statement(db, account)?,
         keys::insert_statement(db, key, None)?,
@@ -53,7 +57,7 @@ pub async fn create_with_key(db: &D1Database, account: &Account, key: &keys::New
     Ok(())
 }
 
-pub async fn get(db: &D1Database, id: &str) -> Result<Option<Account>> {
+pub async fn get(db: &D1Database, id: &AccountId) -> Result<Option<Account>> {
     let row = query!(
         db,
         "SELECT id, name, plan, limits, created_at FROM accounts WHERE id = ?1",
@@ -86,7 +90,7 @@ pub struct Usage {
     pub keys: u32,
 }
 
-pub async fn usage(db: &D1Database, account_id: &str) -> Result<Usage> {
+pub async fn usage(db: &D1Database, account_id: &AccountId) -> Result<Usage> {
     let row = query!(
         db,
         "SELECT (SELECT COUNT(*) FROM links WHERE account_id = ?1) AS links,

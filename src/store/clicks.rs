@@ -11,7 +11,9 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use worker::{console_error, Result, SqlStorage, SqlStorageValue};
+use worker::{console_error, SqlStorage, SqlStorageValue};
+
+use super::Result;
 
 use super::click_queue::{counts_from_wire, counts_to_wire, ClickMessage, WireCounts};
 use crate::core::analytics::aggregate::{Bucket, Counts, LinkHours};

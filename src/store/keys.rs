@@ -3,30 +3,22 @@
 //! revoke all but the last active key).
 
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement, Result};
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::Result;
 
 use super::changed;
 use super::limits::overrides_from_text;
-use crate::core::apikey::Scopes;
+use crate::core::apikey::{NewKey, Scopes};
+use crate::core::ids::{AccountId, KeyId};
 use crate::core::plan::{LimitOverrides, Plan};
 use crate::core::time::UnixMillis;
-
-/// A key about to be stored: the secret itself is not here, only its hash.
-pub struct NewKey {
-    pub id: String,
-    pub account_id: String,
-    pub name: String,
-    pub scopes: Scopes,
-    pub prefix: String,
-    pub secret_hash: String,
-    pub created_at: UnixMillis,
-}
 
 /// An active key with what the request pipeline needs of its account.
 #[derive(Debug, Clone)]
 pub struct ActiveKey {
-    pub key_id: String,
-    pub account_id: String,
+    pub key_id: KeyId,
+    pub account_id: AccountId,
     pub scopes: Scopes,
     pub last_used_at: Option<UnixMillis>,
     pub plan: Plan,
@@ -36,7 +28,7 @@ pub struct ActiveKey {
 /// A stored key as its owner may see it: everything but the secret's hash.
 #[derive(Debug, Clone)]
 pub struct StoredKey {
-    pub id: String,
+    pub id: KeyId,
     pub name: String,
     pub scopes: Scopes,
     pub prefix: String,
@@ -64,7 +56,7 @@ pub fn insert_statement(
     key: &NewKey,
     max: Option<u32>,
 ) -> Result<D1PreparedStatement> {
-    query!(
+    Ok(query!(
         db,
         "INSERT INTO api_keys (id, account_id, name, scopes, prefix, secret_hash, created_at)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
@@ -78,7 +70,7 @@ pub fn insert_statement(
         key.secret_hash,
         key.created_at.0,
         max,
-    )
+    )?)
 }
 
 /// Inserts the key unless the account already has `max` active keys;
@@ -116,8 +108,8 @@ pub async fn active_by_hash(db: &D1Database, secret_hash: &str) -> Result<Option
         // The CHECK constraint admits only the four plan names.
         plan: r.plan.parse().unwrap_or(Plan::Free),
         overrides: overrides_from_text(r.limits.as_deref()),
-        key_id: r.id,
-        account_id: r.account_id,
+        key_id: KeyId::from_stored(r.id),
+        account_id: AccountId::from_stored(r.account_id),
     }))
 }
 
@@ -141,7 +133,7 @@ impl KeyRow {
             created_at: UnixMillis(self.created_at),
             last_used_at: self.last_used_at.map(UnixMillis),
             revoked_at: self.revoked_at.map(UnixMillis),
-            id: self.id,
+            id: KeyId::from_stored(self.id),
             name: self.name,
             prefix: self.prefix,
         }
@@ -149,7 +141,7 @@ impl KeyRow {
 }
 
 /// Every key of the account, revoked ones included, oldest first.
-pub async fn list(db: &D1Database, account_id: &str) -> Result<Vec<StoredKey>> {
+pub async fn list(db: &D1Database, account_id: &AccountId) -> Result<Vec<StoredKey>> {
     let sql = format!(
         "SELECT {KEY_COLUMNS} FROM api_keys WHERE account_id = ?1 ORDER BY created_at, rowid"
     );
@@ -161,7 +153,7 @@ pub async fn list(db: &D1Database, account_id: &str) -> Result<Vec<StoredKey>> {
 }
 
 /// One key of the account.
-pub async fn get(db: &D1Database, account_id: &str, id: &str) -> Result<Option<StoredKey>> {
+pub async fn get(db: &D1Database, account_id: &AccountId, id: &KeyId) -> Result<Option<StoredKey>> {
     let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1 AND account_id = ?2");
     let row = query!(db, &sql, id, account_id)?
         .first::<KeyRow>(None)
@@ -174,8 +166,8 @@ pub async fn get(db: &D1Database, account_id: &str, id: &str) -> Result<Option<S
 /// at once cannot leave the account with none.
 pub async fn revoke(
     db: &D1Database,
-    account_id: &str,
-    id: &str,
+    account_id: &AccountId,
+    id: &KeyId,
     now: UnixMillis,
 ) -> Result<Revoked> {
     let result = query!(
@@ -199,7 +191,7 @@ pub async fn revoke(
     })
 }
 
-pub async fn touch(db: &D1Database, key_id: &str, now: UnixMillis) -> Result<()> {
+pub async fn touch(db: &D1Database, key_id: &KeyId, now: UnixMillis) -> Result<()> {
     query!(
         db,
         "UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1",

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
 use super::record_cache;
+use crate::core::ids::LinkId;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::redirect::RedirectRecord;
@@ -80,9 +81,12 @@ struct Record {
 impl Record {
     fn decode(self) -> Option<RedirectRecord> {
         match self.v {
-            1 => Some(RedirectRecord::plain(self.id, self.url?)),
+            1 => Some(RedirectRecord::plain(
+                LinkId::from_stored(self.id),
+                self.url?,
+            )),
             2 => Some(RedirectRecord {
-                link_id: self.id,
+                link_id: LinkId::from_stored(self.id),
                 url: self.u?,
                 ios: self.i,
                 android: self.a,
@@ -108,7 +112,7 @@ impl Record {
         let status = record.redirect_type.status();
         Record {
             v: 2,
-            id: record.link_id.clone(),
+            id: record.link_id.as_str().to_owned(),
             url: None,
             u: Some(record.url.clone()),
             i: record.ios.clone(),
@@ -169,7 +173,10 @@ mod tests {
     use super::*;
 
     fn plain() -> RedirectRecord {
-        RedirectRecord::plain("link_a".into(), "https://e.com/".into())
+        RedirectRecord::plain(
+            LinkId::from_stored("link_a".into()),
+            "https://e.com/".into(),
+        )
     }
 
     #[test]

@@ -3,11 +3,12 @@
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use worker::{query, D1Database, Result};
+use worker::{query, D1Database};
 
-use super::{written, written_within_quota, Written};
+use super::{written, written_within_quota, Result, Written};
 use crate::core::destination::DestinationUrl;
-use crate::core::link::Link;
+use crate::core::ids::{AccountId, LinkId};
+use crate::core::link::{Link, LinkRef};
 use crate::core::listing::ListQuery;
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
@@ -53,8 +54,8 @@ struct Row {
 impl Row {
     fn into_link(self) -> Link {
         Link {
-            id: self.id,
-            account_id: self.account_id,
+            id: LinkId::from_stored(self.id),
+            account_id: AccountId::from_stored(self.account_id),
             slug: Slug::from_stored(self.slug),
             url: DestinationUrl::from_stored(self.url),
             title: self.title,
@@ -195,15 +196,14 @@ pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
     written(db.batch(statements).await.map(|_| ()))
 }
 
-/// A link of this account, by id (`link_…`) or by slug.
-pub async fn find(db: &D1Database, account_id: &str, id_or_slug: &str) -> Result<Option<Link>> {
-    let column = if id_or_slug.starts_with("link_") {
-        "id"
-    } else {
-        "slug"
+/// A link of this account, by id or by slug.
+pub async fn find(db: &D1Database, account_id: &AccountId, link: &LinkRef) -> Result<Option<Link>> {
+    let (column, value) = match link {
+        LinkRef::Id(id) => ("id", id.as_str()),
+        LinkRef::Slug(slug) => ("slug", slug.as_str()),
     };
     let sql = format!("SELECT {COLUMNS} FROM links WHERE {column} = ?1 AND account_id = ?2");
-    let row = query!(db, &sql, id_or_slug, account_id)?
+    let row = query!(db, &sql, value, account_id)?
         .first::<Row>(None)
         .await?;
     Ok(row.map(Row::into_link))
@@ -217,7 +217,7 @@ pub async fn by_slug(db: &D1Database, slug: &Slug) -> Result<Option<Link>> {
 }
 
 /// Deletes a link of this account and its tags; false when there was none.
-pub async fn delete(db: &D1Database, account_id: &str, id: &str) -> Result<bool> {
+pub async fn delete(db: &D1Database, account_id: &AccountId, id: &LinkId) -> Result<bool> {
     let results = db
         .batch(vec![
             query!(
@@ -244,7 +244,11 @@ pub async fn delete(db: &D1Database, account_id: &str, id: &str) -> Result<bool>
 }
 
 /// One page of an account's links, newest first, and how many match in all.
-pub async fn list(db: &D1Database, account_id: &str, q: &ListQuery) -> Result<(Vec<Link>, u64)> {
+pub async fn list(
+    db: &D1Database,
+    account_id: &AccountId,
+    q: &ListQuery,
+) -> Result<(Vec<Link>, u64)> {
     // A substring test rather than LIKE: D1 caps LIKE patterns at 50 bytes,
     // and the user's `%` and `_` need no escaping. `lower()` folds ASCII
     // only, as LIKE would.

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod attempts;
 pub mod click_queue;
 pub mod clicks;
+mod error;
 pub mod keys;
 pub mod kv;
 mod limits;
@@ -15,10 +16,8 @@ pub mod links;
 pub mod rate_state;
 pub mod record_cache;
 
-/// Whether a D1 error is a UNIQUE constraint violation (a taken slug).
-fn is_unique_violation(error: &worker::Error) -> bool {
-    error.to_string().contains("UNIQUE constraint failed")
-}
+use error::is_unique_violation;
+pub use error::{Result, StoreError};
 
 /// Outcome of a write that may collide with a unique column.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,24 +29,24 @@ pub enum Written {
 }
 
 /// Whether a write statement changed any row.
-fn changed(result: &worker::D1Result) -> worker::Result<bool> {
+fn changed(result: &worker::D1Result) -> Result<bool> {
     Ok(result
         .meta()?
         .and_then(|m| m.changes)
         .is_some_and(|changes| changes > 0))
 }
 
-fn written<T>(result: worker::Result<T>) -> worker::Result<Written> {
+fn written<T>(result: worker::Result<T>) -> Result<Written> {
     match result {
         Ok(_) => Ok(Written::Done),
         Err(e) if is_unique_violation(&e) => Ok(Written::Conflict),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// [`written`] for a conditional `INSERT … SELECT … WHERE <quota>`: no row
 /// inserted (and no error) means the quota condition was false.
-fn written_within_quota(result: worker::Result<worker::D1Result>) -> worker::Result<Written> {
+fn written_within_quota(result: worker::Result<worker::D1Result>) -> Result<Written> {
     match result {
         Ok(r) if !changed(&r)? => Ok(Written::QuotaReached),
         other => written(other),

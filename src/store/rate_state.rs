@@ -3,7 +3,9 @@
 //! a decision and a save run with no `.await` in between.
 
 use serde::Deserialize;
-use worker::{Result, SqlStorage, SqlStorageValue};
+use worker::{SqlStorage, SqlStorageValue};
+
+use super::Result;
 
 use crate::core::ratelimit::RateState;
 

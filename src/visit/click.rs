@@ -17,6 +17,7 @@ use worker::{console_error, Context, Env, Method, Request};
 
 use super::flush;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
+use crate::core::ids::LinkId;
 use crate::core::scan;
 use crate::objects::protocol;
 use crate::shell::config;
@@ -24,7 +25,7 @@ use crate::shell::runtime;
 
 /// What a click needs from the request, owned so it outlives it.
 pub struct Captured {
-    link_id: String,
+    link_id: LinkId,
     method_is_head: bool,
     user_agent: Option<String>,
     referer: Option<String>,
@@ -35,11 +36,11 @@ pub struct Captured {
 
 /// Copies the click fields of this request to `link_id`; `None` (logged)
 /// when they cannot be read, which only loses the click.
-pub fn capture(req: &Request, link_id: &str) -> Option<Captured> {
+pub fn capture(req: &Request, link_id: &LinkId) -> Option<Captured> {
     let headers = req.headers();
     let captured = (|| {
         Ok::<_, worker::Error>(Captured {
-            link_id: link_id.to_owned(),
+            link_id: link_id.clone(),
             method_is_head: req.method() == Method::Head,
             user_agent: headers.get("User-Agent")?,
             referer: headers.get("Referer")?,
@@ -62,7 +63,7 @@ impl Captured {
     /// runs after the response. A failure is logged, never returned.
     pub fn record(self, env: &Env, ctx: &Context) {
         match event(&self, env) {
-            Ok(event) => flush::add(&self.link_id, &event, env, ctx),
+            Ok(event) => flush::add(self.link_id.as_str(), &event, env, ctx),
             Err(e) => console_error!("click on {} not recorded: {e}", self.link_id),
         }
     }
@@ -90,7 +91,7 @@ impl Captured {
 fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
     let request = ClickRequest {
         at: runtime::now(),
-        link_id: &captured.link_id,
+        link_id: captured.link_id.as_str(),
         method_is_head: captured.method_is_head,
         user_agent: captured.user_agent.as_deref(),
         referer: captured.referer.as_deref(),

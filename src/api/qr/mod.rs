@@ -22,7 +22,6 @@ use crate::core::slug::Slug;
 use crate::core::validation::Invalid;
 use crate::shell::config::ShortBase;
 use crate::shell::http;
-use crate::store::links;
 
 /// A rendered image never changes for the same inputs; a renamed slug changes the
 /// encoded URL and so the `ETag`, which revalidation catches.
@@ -72,9 +71,7 @@ pub async fn public(req: &Request, slug: &Slug, env: &Env) -> worker::Result<Res
 }
 
 async fn link_scan_url(call: &Call<'_>, id_or_slug: &str) -> Result<String, ApiError> {
-    let link = links::find(&call.db()?, &call.caller.account_id, id_or_slug)
-        .await?
-        .ok_or_else(|| ApiError::not_found("link"))?;
+    let link = super::links::find(call, id_or_slug).await?;
     Ok(scan_url(&call.base.short_url(link.slug.as_str())))
 }
 

@@ -3,6 +3,7 @@
 //! counts and its merged unique-visitor estimate.
 
 use super::{Dimension, HourlyCount, Source};
+use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
 use crate::core::time::Day;
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 /// What [`build_report`] needs from the link and the ClickCounter.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportInput<'a> {
-    pub link_id: &'a str,
+    pub link_id: &'a LinkId,
     pub slug: &'a str,
     pub period: &'a Period,
     /// The period's rows; rows of other hours are ignored.
@@ -26,7 +27,7 @@ pub struct ReportInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnalyticsReport {
     #[serde(rename = "linkId")]
-    pub link_id: String,
+    pub link_id: LinkId,
     pub slug: String,
     pub period: PeriodBounds,
     pub metrics: Metrics,
@@ -121,7 +122,7 @@ pub fn build_report(input: ReportInput<'_>) -> AnalyticsReport {
     let platforms = breakdown(Dimension::Platform, "platform");
     let sources = breakdown(Dimension::Source, "source");
     AnalyticsReport {
-        link_id: input.link_id.to_owned(),
+        link_id: input.link_id.clone(),
         slug: input.slug.to_owned(),
         period: PeriodBounds {
             from: period.from().to_rfc3339(),

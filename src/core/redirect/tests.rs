@@ -1,11 +1,15 @@
 use super::*;
+use crate::core::ids::LinkId;
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 const PIXEL: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36";
 const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36";
 
 fn record() -> RedirectRecord {
-    RedirectRecord::plain("link_x".into(), "https://example.com/page".into())
+    RedirectRecord::plain(
+        LinkId::from_stored("link_x".into()),
+        "https://example.com/page".into(),
+    )
 }
 
 fn visit(user_agent: &str) -> Visit<'_> {

@@ -41,6 +41,7 @@ use crate::core::analytics::shard::shard_of;
 use crate::core::analytics::{ClickEvent, Dimension, HourlyCount, SketchRange};
 use crate::core::base64;
 use crate::core::hll::Hll;
+use crate::core::ids::LinkId;
 use crate::core::period::Hour;
 use crate::shell::config;
 use crate::store::click_queue::{self, ClickMessage};
@@ -247,7 +248,13 @@ pub async fn apply(env: &Env, index: u16, parts: &[ClickMessage]) -> worker::Res
 ///
 /// # Errors
 /// When the shard cannot be reached or refuses the event.
-pub async fn admit(env: &Env, link_id: &str, event: &ClickEvent, cap: u32) -> worker::Result<bool> {
+pub async fn admit(
+    env: &Env,
+    link_id: &LinkId,
+    event: &ClickEvent,
+    cap: u32,
+) -> worker::Result<bool> {
+    let link_id = link_id.as_str();
     let body = serde_json::to_string(event)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
@@ -268,9 +275,10 @@ pub async fn admit(env: &Env, link_id: &str, event: &ClickEvent, cap: u32) -> wo
 /// When the shard cannot be reached or answers something unreadable.
 pub async fn fetch_report(
     env: &Env,
-    link_id: &str,
+    link_id: &LinkId,
     range: &SketchRange,
 ) -> worker::Result<ReportRows> {
+    let link_id = link_id.as_str();
     let url = format!("{ORIGIN}{REPORT_PATH}?{}", report_query(link_id, range));
     let response = shard_of_link(env, link_id)?.fetch_with_str(&url).await?;
     let (status, text) = read(response).await?;
@@ -283,7 +291,8 @@ pub async fn fetch_report(
 ///
 /// # Errors
 /// When the shard cannot be reached or answers something unreadable.
-pub async fn total(env: &Env, link_id: &str) -> worker::Result<u64> {
+pub async fn total(env: &Env, link_id: &LinkId) -> worker::Result<u64> {
+    let link_id = link_id.as_str();
     let url = format!("{ORIGIN}{TOTAL_PATH}?link={}", encode(link_id));
     let response = shard_of_link(env, link_id)?.fetch_with_str(&url).await?;
     let (status, text) = read(response).await?;
@@ -296,7 +305,8 @@ pub async fn total(env: &Env, link_id: &str) -> worker::Result<u64> {
 ///
 /// # Errors
 /// When the shard cannot be reached or fails to delete.
-pub async fn wipe(env: &Env, link_id: &str) -> worker::Result<()> {
+pub async fn wipe(env: &Env, link_id: &LinkId) -> worker::Result<()> {
+    let link_id = link_id.as_str();
     let mut init = RequestInit::new();
     init.with_method(Method::Delete);
     let url = format!("{ORIGIN}{LINK_PATH}?link={}", encode(link_id));

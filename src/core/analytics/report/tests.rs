@@ -3,6 +3,7 @@
 mod fake_counter;
 
 use super::*;
+use crate::core::ids::LinkId;
 use crate::core::period::{parse_period, PeriodQuery};
 use crate::core::time::UnixMillis;
 use fake_counter::FakeCounter;
@@ -284,7 +285,7 @@ fn ties_are_broken_by_name() {
         })
         .collect();
     let report = build_report(ReportInput {
-        link_id: "l",
+        link_id: &LinkId::from_stored("l".into()),
         slug: "s",
         period: &p,
         counts: &counts,

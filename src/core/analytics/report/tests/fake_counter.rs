@@ -7,6 +7,7 @@ use crate::core::analytics::{
     ClickEvent, ClickRequest, Dimension, HourlyCount, ReferrerRows, Source,
 };
 use crate::core::hll::Hll;
+use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
 use std::collections::BTreeMap;
 
@@ -81,7 +82,7 @@ impl FakeCounter {
             .filter_map(|day| self.sketches.get(&day.0))
             .for_each(|s| merged.merge(s));
         build_report(ReportInput {
-            link_id: "link_abc123",
+            link_id: &LinkId::from_stored("link_abc123".into()),
             slug: "summer",
             period,
             counts: &counts,
