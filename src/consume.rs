@@ -2,7 +2,8 @@
 //! shards (DESIGN.md §3 step 5; format: `store::click_queue`).
 //!
 //! A batch is merged by shard and each shard gets one call, with every
-//! message's part for it; the calls run concurrently. A shard that fails
+//! message's part for it; up to `protocol::CONCURRENT_SHARD_CALLS` run at
+//! once. A shard that fails
 //! makes each message with a part for it retry (the queue's `retry_delay`,
 //! up to `max_retries`, then the dead-letter queue); the other messages are
 //! acknowledged. A retried message goes to every one of its shards again,
@@ -10,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use futures_util::future::join_all;
+use futures_util::stream::{self, StreamExt};
 use worker::{console_error, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, RawMessage};
 
 use crate::core::analytics::shard::shard_of;
@@ -56,8 +57,12 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) {
             let result = protocol::apply(env, shard, &parts).await;
             (shard, indices, result)
         });
+    let results: Vec<_> = stream::iter(calls)
+        .buffer_unordered(protocol::CONCURRENT_SHARD_CALLS)
+        .collect()
+        .await;
     let mut failed = BTreeSet::new();
-    for (shard, indices, result) in join_all(calls).await {
+    for (shard, indices, result) in results {
         if let Err(e) = result {
             console_error!(
                 "shard {shard} did not apply {} click messages, retrying them: {e}",

@@ -1,10 +1,14 @@
 //! `/v1/links`: create, read, list, update and delete links.
 
+use std::future::Future;
+
+use futures_util::future::join;
 use serde_json::json;
 use worker::{console_error, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
+use crate::core::ids::LinkId;
 use crate::core::link::{Link, LinkPatch, LinkRef, Minted, NewLink};
 use crate::core::listing::ListQuery;
 use crate::core::password::SALT_BYTES;
@@ -81,10 +85,14 @@ pub async fn list(req: &Request, call: &Call<'_>) -> Result<Response, ApiError> 
     )
 }
 
-/// GET /v1/links/{idOrSlug}
+/// GET /v1/links/{idOrSlug}: `clicks` from the link's shard, so it equals
+/// its analytics' `total_clicks` at the moment of reading.
 pub async fn get(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiError> {
-    let mut link = find(call, id_or_slug).await?;
-    exact_clicks(call, &mut link).await;
+    let (mut link, total) = find_with(call, id_or_slug, |id| async move {
+        protocol::total(call.env, &id).await
+    })
+    .await?;
+    use_total(&mut link, total);
     respond::json(200, &views::link(&link, &call.base))
 }
 
@@ -110,8 +118,9 @@ pub async fn update(
         unpublish(call, &before.slug).await;
     }
     publish(call, &after).await;
+    let total = protocol::total(call.env, &after.id).await;
     let mut after = after;
-    exact_clicks(call, &mut after).await;
+    use_total(&mut after, total);
     respond::json(200, &views::link(&after, &call.base))
 }
 
@@ -137,14 +146,35 @@ pub async fn delete(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiEr
     respond::json(200, &json!({ "message": "Link deleted successfully" }))
 }
 
-/// Reads `clicks` from the link's shard, so it equals its analytics'
-/// `total_clicks` at the moment of reading; keeps D1's copy (pushed by the
-/// shard within about a second) when the shard cannot answer.
-async fn exact_clicks(call: &Call<'_>, link: &mut Link) {
-    match protocol::total(call.env, &link.id).await {
+/// Sets `clicks` to the shard's total; keeps D1's copy (pushed by the
+/// shard within seconds) when the shard could not answer.
+fn use_total(link: &mut Link, total: worker::Result<u64>) {
+    match total {
         Ok(clicks) => link.clicks = clicks,
         Err(e) => console_error!("clicks of {} read from D1's copy: {e}", link.id),
     }
+}
+
+/// The caller's link, and what `ask_shard` answers for its id. A path that
+/// names the link by id names its shard too, so both are asked at once;
+/// the shard's answer is only ever used once D1 has said the link is the
+/// caller's. A slug needs D1 first.
+pub(super) async fn find_with<T, F, Fut>(
+    call: &Call<'_>,
+    id_or_slug: &str,
+    ask_shard: F,
+) -> Result<(Link, T), ApiError>
+where
+    F: FnOnce(LinkId) -> Fut,
+    Fut: Future<Output = T>,
+{
+    if let Some(LinkRef::Id(id)) = LinkRef::parse(id_or_slug) {
+        let (link, answer) = join(find(call, id_or_slug), ask_shard(id)).await;
+        return Ok((link?, answer));
+    }
+    let link = find(call, id_or_slug).await?;
+    let answer = ask_shard(link.id.clone()).await;
+    Ok((link, answer))
 }
 
 /// The caller's link; another account's link is "not found", never

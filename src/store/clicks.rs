@@ -8,7 +8,7 @@
 //! transaction while no other event can interleave. So a message's id and
 //! its counts are written together, and a message is applied exactly once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use worker::{console_error, SqlStorage, SqlStorageValue};
@@ -107,9 +107,10 @@ fn was_applied(sql: &SqlStorage, id: &str, current: i64) -> Result<bool> {
 /// deleted lately; returns the human clicks counted.
 pub fn write(sql: &SqlStorage, clicks: &LinkHours, now: UnixMillis) -> Result<u64> {
     let first_kept = first_kept_hour_sketch(now);
+    let deleted = deleted_links(sql)?;
     let mut counted = 0;
     for (link, hours) in clicks.links() {
-        if is_deleted(sql, link)? {
+        if deleted.contains(link) {
             continue;
         }
         let mut days: BTreeMap<Day, Bucket> = BTreeMap::new();
@@ -369,12 +370,15 @@ pub fn wipe(sql: &SqlStorage, link: &str, now: UnixMillis) -> Result<()> {
     Ok(())
 }
 
-fn is_deleted(sql: &SqlStorage, link: &str) -> Result<bool> {
-    let cursor = sql.exec(
-        "SELECT 1 FROM deleted_links WHERE link = ?",
-        vec![link.into()],
-    )?;
-    Ok(cursor.raw().next().is_some())
+/// The links deleted lately: few, so one read serves a whole apply.
+fn deleted_links(sql: &SqlStorage) -> Result<BTreeSet<String>> {
+    let mut links = BTreeSet::new();
+    for row in sql.exec("SELECT link FROM deleted_links", None)?.raw() {
+        if let Some(SqlStorageValue::String(link)) = row?.into_iter().next() {
+            links.insert(link);
+        }
+    }
+    Ok(links)
 }
 
 /// Links whose total D1 has not seen yet, at most [`PUSH_BATCH`].

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use futures_util::future::join_all;
+use futures_util::stream::{self, StreamExt};
 use worker::{console_error, Context, Delay, Env, MessageBuilder, QueueContentType};
 
 use crate::core::analytics::aggregate::LinkHours;
@@ -124,7 +124,10 @@ async fn direct(env: &Env, batch: Vec<Encoded>, shards: u16) {
             );
         }
     });
-    join_all(calls).await;
+    stream::iter(calls)
+        .buffer_unordered(protocol::CONCURRENT_SHARD_CALLS)
+        .collect::<Vec<()>>()
+        .await;
 }
 
 /// A fresh message id: 22 base62 characters, ~131 bits.

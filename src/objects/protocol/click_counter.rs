@@ -60,6 +60,10 @@ pub const FAULTS_PATH: &str = "/faults";
 pub const ADMIT_PATH: &str = "/admit";
 /// `POST /admit`'s answer when the cap is reached.
 pub const CAP_REACHED: u16 = 410;
+/// Shard calls a flush or a queue batch keeps in flight at once: enough to
+/// overlap their round trips, few enough that a batch touching every shard
+/// does not crowd out the redirects sharing its isolate.
+pub const CONCURRENT_SHARD_CALLS: usize = 8;
 /// Var: `on` arms the test-only fault switch ([`FAULTS_PATH`]).
 pub const FAULTS_VAR: &str = "CLICK_COUNTER_FAULTS";
 
