@@ -27,6 +27,7 @@ import {
   destinationOf,
   seedLinks,
   seedNinetyDaysOfClicks,
+  settleMs,
 } from "./seed.mjs";
 import { bundleSize, machine, wasmInstantiation } from "./static.mjs";
 
@@ -296,7 +297,7 @@ async function main() {
     },
   });
   log(`${accounting.codes[302] ?? 0} answered 302; waiting out the flush window, then for the shards to settle`);
-  const clicks = await clickLoss(targets.ours.origin, key, sent);
+  const clicks = await clickLoss(targets.ours.origin, key, sent, { settle: settleMs(config) });
   host.load_average_at_end = loadavg().map((l) => Math.round(l * 100) / 100);
 
   const summary = summarise({

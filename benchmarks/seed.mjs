@@ -172,23 +172,27 @@ function clickEvent(at, i) {
 }
 // ───────────────────────── end of ClickCounter seeding ─────────────────────
 
-/** A click reaches its shard within the isolate's flush window (1 s), the
- * queue's batch wait (1 s) and the consumer's call: counting starts after. */
-const FLUSH_SETTLE_MS = 3_000;
+/** How long after its redirect a click is counted at the latest, without
+ * retries: the isolate's flush window (1 s), the queue's batch wait
+ * (`max_batch_timeout` in wrangler.toml) and a second for the consumer. */
+export function settleMs(config) {
+  const batchWait = config.queues?.consumers?.[0]?.max_batch_timeout ?? 5;
+  return (1 + batchWait + 1) * 1000;
+}
 
 /**
  * The click-loss check: for each link of `sent` (link id → 302s answered),
- * the clicks its analytics count, first asked once the flush window has
- * passed. Short links are asked again until their sum stops moving, for at
+ * the clicks its analytics count, first asked `settle` ms after the load
+ * stopped ([`settleMs`]: the flush window and the queue's batch wait). Short links are asked again until their sum stops moving, for at
  * most `seconds`. Then each link's `clicks` field (GET /v1/links/{id}) is
  * compared with its analytics. Returns `{links, sent, counted, lost,
  * clicks_field_matches}`, or `{skipped}` while the analytics endpoint is
  * missing.
  */
-export async function clickLoss(origin, key, sent, { seconds = 60 } = {}) {
+export async function clickLoss(origin, key, sent, { settle, seconds = 60 }) {
   const ids = [...sent.keys()];
   if (ids.length === 0) return { skipped: "no redirects were sent" };
-  await new Promise((r) => setTimeout(r, FLUSH_SETTLE_MS));
+  await new Promise((r) => setTimeout(r, settle));
   const report = (id) => api(origin, "GET", `/v1/links/${id}/analytics?period=24h`, { key });
   const probe = await report(ids[0]);
   if (probe.status === 404) return { skipped: "endpoint not available (404)" };
