@@ -84,13 +84,24 @@ export async function seedLinks(origin, key, count, deadline, progress, prefix =
 /** Where the benchmark's link `slug` leads. */
 export const destinationOf = (slug) => `https://example.com/landing/${slug}?utm_source=bench`;
 
+/** Creates link `slug`. A dropped connection (a busy machine) is retried;
+ * a retry that finds the slug taken reads the link the first try made. */
 export async function createLink(origin, key, slug) {
-  const res = await api(origin, "POST", "/v1/links", {
-    key,
-    body: { url: destinationOf(slug), slug },
-  });
-  if (res.status !== 201) throw new Error(`creating link ${slug}: ${res.status} ${res.text}`);
-  return { slug, id: res.json.id };
+  for (let attempt = 1; ; attempt++) {
+    let res;
+    try {
+      res = await api(origin, "POST", "/v1/links", { key, body: { url: destinationOf(slug), slug } });
+    } catch (error) {
+      if (attempt === 3) throw error;
+      continue;
+    }
+    if (res.status === 201) return { slug, id: res.json.id };
+    if (res.status === 409 && attempt > 1) {
+      const existing = await api(origin, "GET", `/v1/links/${slug}`, { key });
+      if (existing.status === 200) return { slug, id: existing.json.id };
+    }
+    throw new Error(`creating link ${slug}: ${res.status} ${res.text}`);
+  }
 }
 
 /** Copies each slug's KV record from our namespace into `target`'s, byte

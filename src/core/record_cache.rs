@@ -94,17 +94,19 @@ impl<V: Clone> RecordCache<V> {
             self.bytes -= entry.bytes;
         }
     }
+}
 
-    pub fn len(&self) -> usize {
+#[cfg(test)]
+impl<V> RecordCache<V> {
+    fn len(&self) -> usize {
         self.entries.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
-    /// The bytes held, as estimated by the callers of [`RecordCache::put`].
-    pub fn bytes(&self) -> usize {
+    fn bytes(&self) -> usize {
         self.bytes
     }
 }

@@ -41,10 +41,6 @@ impl Counts {
         self.get(Dimension::Bots, "")
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Every (dimension, value, count), ordered by dimension then value.
     pub fn iter(&self) -> impl Iterator<Item = (Dimension, &str, u64)> {
         self.0
@@ -172,15 +168,6 @@ impl LinkHours {
         self.0.iter().map(|(link, hours)| (link.as_str(), hours))
     }
 
-    pub fn link_count(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Drops a link's clicks (a deleted link's, which must not come back).
-    pub fn remove_link(&mut self, link_id: &str) -> bool {
-        self.0.remove(link_id).is_some()
-    }
-
     /// Human clicks in all.
     pub fn humans(&self) -> u64 {
         self.buckets().map(|b| b.counts.humans()).sum()
@@ -189,23 +176,6 @@ impl LinkHours {
     /// Bot hits in all.
     pub fn bots(&self) -> u64 {
         self.buckets().map(|b| b.counts.bots()).sum()
-    }
-
-    /// Splits the links into groups of at most `group_size` (at least one
-    /// each), keeping link order: the pieces merge back into `self`.
-    pub fn chunks(&self, group_size: usize) -> Vec<LinkHours> {
-        let mut chunks = Vec::new();
-        let mut current = LinkHours::default();
-        for (link, hours) in &self.0 {
-            if current.0.len() >= group_size.max(1) {
-                chunks.push(std::mem::take(&mut current));
-            }
-            current.0.insert(link.clone(), hours.clone());
-        }
-        if !current.is_empty() {
-            chunks.push(current);
-        }
-        chunks
     }
 
     /// The links grouped by the shard `shard_of` assigns them.

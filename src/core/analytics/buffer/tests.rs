@@ -51,7 +51,10 @@ fn a_full_buffer_is_flushed_at_once_and_the_window_stays_open() {
     assert_eq!(full, Added::Full);
     // Each new link-hour is estimated at ~200 bytes: 48 KB is ~240 links.
     assert!((200..300).contains(&i), "{i}");
-    assert_eq!(buffer.take().link_count(), usize::try_from(i + 1).unwrap());
+    assert_eq!(
+        buffer.take().links().count(),
+        usize::try_from(i + 1).unwrap()
+    );
     assert_eq!(buffer.add("link_x", &event(9_999), T), Added::Joined);
 }
 
