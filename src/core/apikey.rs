@@ -5,6 +5,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::fields::{kind, Fields, Present};
+use super::hex;
 use super::ids::{AccountId, KeyId};
 use super::random::{self, ID_ENTROPY};
 use super::time::UnixMillis;
@@ -76,7 +77,7 @@ pub fn is_secret_shaped(token: &str) -> bool {
 /// hash is right here: the secret has ~190 bits of entropy, so there is
 /// nothing to brute-force, and it keeps the per-request lookup cheap.
 pub fn hash_secret(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The part of a secret shown in listings.
@@ -98,10 +99,6 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
         .zip(db.iter())
         .fold(0u8, |acc, (x, y)| acc | (x ^ y))
         == 0
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a key may do. A route names the scope it needs.

@@ -8,6 +8,7 @@ pub mod base64;
 pub mod destination;
 pub mod fields;
 pub mod fingerprint;
+pub mod hex;
 pub mod hll;
 pub mod html;
 pub mod ids;

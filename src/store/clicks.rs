@@ -11,17 +11,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
-use worker::{console_error, SqlStorage, SqlStorageValue};
+use worker::{SqlStorage, SqlStorageValue};
 
 use super::Result;
 
-use super::click_queue::{counts_from_wire, counts_to_wire, ClickMessage, WireCounts};
-use crate::core::analytics::aggregate::{Bucket, Counts, LinkHours};
+use super::click_buckets::{self, Table};
+pub use super::click_buckets::{merged_sketch, report_counts};
+use super::click_queue::ClickMessage;
+use crate::core::analytics::aggregate::{Bucket, LinkHours};
+use crate::core::analytics::first_kept_hour_sketch;
 use crate::core::analytics::shard::{generation, oldest_kept_generation, TOMBSTONE_MILLIS};
-use crate::core::analytics::{first_kept_hour_sketch, Dimension, HourlyCount, SketchRange};
 use crate::core::hll::Hll;
-use crate::core::period::Hour;
-use crate::core::time::{Day, UnixMillis};
+use crate::core::time::UnixMillis;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS link_hours (
@@ -104,23 +105,44 @@ fn was_applied(sql: &SqlStorage, id: &str, current: i64) -> Result<bool> {
 }
 
 /// Adds `clicks` to the buckets and totals of their links, except links
-/// deleted lately; returns the human clicks counted.
+/// deleted lately; returns the human clicks counted. Reads and writes go
+/// by table, a few statements per call however many buckets it carries.
 pub fn write(sql: &SqlStorage, clicks: &LinkHours, now: UnixMillis) -> Result<u64> {
     let first_kept = first_kept_hour_sketch(now);
     let deleted = deleted_links(sql)?;
-    let mut counted = 0;
-    for (link, hours) in clicks.links() {
-        if deleted.contains(link) {
-            continue;
-        }
-        let mut days: BTreeMap<Day, Bucket> = BTreeMap::new();
+    let live: Vec<_> = clicks
+        .links()
+        .filter(|(link, _)| !deleted.contains(*link))
+        .collect();
+    let mut day_deltas: BTreeMap<(String, i64), Bucket> = BTreeMap::new();
+    let mut hour_keys = Vec::new();
+    let mut totals: Vec<(&str, u64)> = Vec::new();
+    for (link, hours) in &live {
         let mut humans = 0;
-        for (hour, delta) in hours {
+        for (hour, delta) in *hours {
+            hour_keys.push(((*link).to_owned(), hour.0));
             humans += delta.counts.humans();
-            days.entry(hour.day()).or_default().merge(delta);
-            let stored = read_bucket(sql, Table::Hours, link, hour.0)?;
-            let created = stored.is_none();
-            let mut bucket = stored.unwrap_or_default();
+            day_deltas
+                .entry(((*link).to_owned(), hour.day().0))
+                .or_default()
+                .merge(delta);
+        }
+        if humans > 0 {
+            totals.push((link, humans));
+        }
+    }
+    let mut stored_hours = click_buckets::read(sql, Table::Hours, &hour_keys)?;
+    let day_keys: Vec<(String, i64)> = day_deltas.keys().cloned().collect();
+    let mut stored_days = click_buckets::read(sql, Table::Days, &day_keys)?;
+    let mut hour_rows = Vec::with_capacity(hour_keys.len());
+    let mut new_hour_links = BTreeSet::new();
+    for (link, hours) in &live {
+        for (hour, delta) in *hours {
+            let key = ((*link).to_owned(), hour.0);
+            let mut bucket = stored_hours.remove(&key).unwrap_or_else(|| {
+                new_hour_links.insert(*link);
+                Bucket::default()
+            });
             bucket.counts.merge(&delta.counts);
             // Only the last 48 hours' sketches are ever read.
             if *hour >= first_kept {
@@ -128,213 +150,38 @@ pub fn write(sql: &SqlStorage, clicks: &LinkHours, now: UnixMillis) -> Result<u6
             } else {
                 bucket.sketch = Hll::new();
             }
-            write_bucket(sql, Table::Hours, link, hour.0, &bucket)?;
-            if created {
-                // A link's first bucket of an hour: drop its sketches that
-                // have aged out, once each.
-                sql.exec(
-                    "UPDATE link_hours SET sketch = NULL
-                     WHERE link = ? AND hour < ? AND sketch IS NOT NULL",
-                    vec![link.into(), first_kept.0.into()],
-                )?;
-            }
+            hour_rows.push((key, bucket));
         }
-        for (day, delta) in days {
-            let mut bucket = read_bucket(sql, Table::Days, link, day.0)?.unwrap_or_default();
+    }
+    let day_rows: Vec<_> = day_deltas
+        .into_iter()
+        .map(|(key, delta)| {
+            let mut bucket = stored_days.remove(&key).unwrap_or_default();
             bucket.merge(&delta);
-            write_bucket(sql, Table::Days, link, day.0, &bucket)?;
-        }
-        if humans > 0 {
-            let humans = i64::try_from(humans).unwrap_or(i64::MAX);
-            sql.exec(
-                "INSERT INTO link_totals (link, clicks, pushed) VALUES (?, ?, 0)
-                 ON CONFLICT (link) DO UPDATE SET clicks = clicks + excluded.clicks",
-                vec![link.into(), humans.into()],
-            )?;
-        }
-        counted += humans;
+            (key, bucket)
+        })
+        .collect();
+    click_buckets::write(sql, Table::Hours, &hour_rows)?;
+    click_buckets::write(sql, Table::Days, &day_rows)?;
+    // A link's first bucket of an hour drops its sketches that have aged
+    // out, once each.
+    click_buckets::drop_old_sketches(sql, &new_hour_links, first_kept)?;
+    add_totals(sql, &totals)?;
+    Ok(totals.iter().map(|(_, humans)| humans).sum())
+}
+
+/// Adds human clicks to the links' totals, in one statement.
+fn add_totals(sql: &SqlStorage, totals: &[(&str, u64)]) -> Result<()> {
+    if totals.is_empty() {
+        return Ok(());
     }
-    Ok(counted)
-}
-
-#[derive(Clone, Copy)]
-enum Table {
-    Hours,
-    Days,
-}
-
-impl Table {
-    fn select(self) -> &'static str {
-        match self {
-            Table::Hours => "SELECT counts, sketch FROM link_hours WHERE link = ? AND hour = ?",
-            Table::Days => "SELECT counts, sketch FROM link_days WHERE link = ? AND day = ?",
-        }
-    }
-
-    fn upsert(self) -> &'static str {
-        match self {
-            Table::Hours => {
-                "INSERT INTO link_hours (link, hour, counts, sketch) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (link, hour) DO UPDATE SET counts = excluded.counts, sketch = excluded.sketch"
-            }
-            Table::Days => {
-                "INSERT INTO link_days (link, day, counts, sketch) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (link, day) DO UPDATE SET counts = excluded.counts, sketch = excluded.sketch"
-            }
-        }
-    }
-}
-
-fn read_bucket(sql: &SqlStorage, table: Table, link: &str, key: i64) -> Result<Option<Bucket>> {
-    let cursor = sql.exec(table.select(), vec![link.into(), key.into()])?;
-    let Some(row) = cursor.raw().next() else {
-        return Ok(None);
-    };
-    let mut values = row?.into_iter();
-    Ok(Some(Bucket {
-        counts: decode_counts(values.next()),
-        sketch: decode_sketch(values.next()),
-    }))
-}
-
-fn write_bucket(
-    sql: &SqlStorage,
-    table: Table,
-    link: &str,
-    key: i64,
-    bucket: &Bucket,
-) -> Result<()> {
-    let counts = serde_json::to_string(&counts_to_wire(&bucket.counts))?;
-    let sketch = if bucket.sketch == Hll::new() {
-        SqlStorageValue::Null
-    } else {
-        bucket.sketch.to_bytes().into()
-    };
     sql.exec(
-        table.upsert(),
-        vec![link.into(), key.into(), counts.into(), sketch],
+        "INSERT INTO link_totals (link, clicks, pushed)
+         SELECT value ->> 0, value ->> 1, 0 FROM json_each(?) WHERE true
+         ON CONFLICT (link) DO UPDATE SET clicks = clicks + excluded.clicks",
+        vec![serde_json::to_string(totals)?.into()],
     )?;
     Ok(())
-}
-
-/// Stored counts; unreadable ones are logged and read as empty, so one
-/// corrupt row does not fail every later click of its link.
-fn decode_counts(value: Option<SqlStorageValue>) -> Counts {
-    let Some(SqlStorageValue::String(text)) = value else {
-        return Counts::default();
-    };
-    match serde_json::from_str::<WireCounts>(&text) {
-        Ok(wire) => counts_from_wire(wire),
-        Err(e) => {
-            console_error!("dropping corrupt stored counts: {e}");
-            Counts::default()
-        }
-    }
-}
-
-/// A stored sketch; a corrupt one is logged and read as empty, so uniques
-/// restart rather than every later click failing.
-fn decode_sketch(value: Option<SqlStorageValue>) -> Hll {
-    match value {
-        Some(SqlStorageValue::Blob(bytes)) => Hll::from_bytes(&bytes).unwrap_or_else(|e| {
-            console_error!("dropping a corrupt sketch: {e}");
-            Hll::new()
-        }),
-        _ => Hll::new(),
-    }
-}
-
-/// The rows a report of `link` needs for `range` (`SketchRange::buckets`):
-/// per-hour (or, from day rows, per-day) `clicks`, and every other
-/// dimension summed over the range and stamped with its first hour, so the
-/// answer stays small however long the period.
-pub fn report_counts(
-    sql: &SqlStorage,
-    link: &str,
-    range: &SketchRange,
-) -> Result<Vec<HourlyCount>> {
-    let plan = range.buckets();
-    let mut clicks: Vec<HourlyCount> = Vec::new();
-    let mut others = Counts::default();
-    let mut add = |stamp: Hour, counts: Counts| {
-        for (dimension, value, count) in counts.iter() {
-            if dimension == Dimension::Clicks {
-                clicks.push(HourlyCount {
-                    hour: stamp,
-                    dimension,
-                    value: value.to_owned(),
-                    count,
-                });
-            } else {
-                others.insert_stored(dimension, value.to_owned(), count);
-            }
-        }
-    };
-    for (first, last) in &plan.hours {
-        for (hour, counts) in read_counts(sql, Table::Hours, link, first.0, last.0)? {
-            add(Hour(hour), counts);
-        }
-    }
-    if let Some((first, last)) = plan.days {
-        for (day, counts) in read_counts(sql, Table::Days, link, first.0, last.0)? {
-            add(Hour::of(Day(day).start()), counts);
-        }
-    }
-    clicks.extend(others.iter().map(|(dimension, value, count)| HourlyCount {
-        hour: range.first,
-        dimension,
-        value: value.to_owned(),
-        count,
-    }));
-    Ok(clicks)
-}
-
-fn read_counts(
-    sql: &SqlStorage,
-    table: Table,
-    link: &str,
-    first: i64,
-    last: i64,
-) -> Result<Vec<(i64, Counts)>> {
-    let query = match table {
-        Table::Hours => {
-            "SELECT hour, counts FROM link_hours WHERE link = ? AND hour BETWEEN ? AND ?"
-        }
-        Table::Days => "SELECT day, counts FROM link_days WHERE link = ? AND day BETWEEN ? AND ?",
-    };
-    let cursor = sql.exec(query, vec![link.into(), first.into(), last.into()])?;
-    let mut rows = Vec::new();
-    for row in cursor.raw() {
-        let mut values = row?.into_iter();
-        if let Some(SqlStorageValue::Integer(key)) = values.next() {
-            rows.push((key, decode_counts(values.next())));
-        }
-    }
-    Ok(rows)
-}
-
-/// The union of the range's unique-visitor sketches of `link`: its hour
-/// sketches when the range says so, else the day sketches it touches.
-pub fn merged_sketch(sql: &SqlStorage, link: &str, range: &SketchRange) -> Result<Hll> {
-    let (query, first, last) = if range.hourly {
-        (
-            "SELECT sketch FROM link_hours WHERE link = ? AND hour BETWEEN ? AND ?",
-            range.first.0,
-            range.last.0,
-        )
-    } else {
-        (
-            "SELECT sketch FROM link_days WHERE link = ? AND day BETWEEN ? AND ?",
-            range.first.day().0,
-            range.last.day().0,
-        )
-    };
-    let mut merged = Hll::new();
-    let cursor = sql.exec(query, vec![link.into(), first.into(), last.into()])?;
-    for row in cursor.raw() {
-        merged.merge(&decode_sketch(row?.into_iter().next()));
-    }
-    Ok(merged)
 }
 
 /// The link's human clicks ever counted.
@@ -400,12 +247,11 @@ pub fn unpushed(sql: &SqlStorage) -> Result<Vec<(String, i64)>> {
 
 /// Records that D1 now has these totals.
 pub fn mark_pushed(sql: &SqlStorage, totals: &[(String, i64)]) -> Result<()> {
-    for (link, clicks) in totals {
-        sql.exec(
-            "UPDATE link_totals SET pushed = ? WHERE link = ?",
-            vec![(*clicks).into(), link.as_str().into()],
-        )?;
-    }
+    sql.exec(
+        "UPDATE link_totals SET pushed = t.value ->> 1
+         FROM json_each(?) AS t WHERE link_totals.link = t.value ->> 0",
+        vec![serde_json::to_string(totals)?.into()],
+    )?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod attempts;
+mod click_buckets;
 pub mod click_queue;
 pub mod clicks;
 mod error;
