@@ -1,7 +1,7 @@
 // Turns the raw rounds into the report: medians across rounds, the ratios of
 // our redirect to the references (each ratio taken within a round, then the
 // median of those, so a noisy neighbour that slows one round slows both
-// sides of its ratio), the budgets of DESIGN.md §5, and the three outputs
+// sides of its ratio), the budgets, and the three outputs
 // (stdout table, JSON, benchmarks/RESULTS.md).
 import { median } from "./load.mjs";
 
@@ -11,7 +11,11 @@ export const REDIRECTS = ["redirect_hot", "redirect_spread", "redirect_zipf"];
 /** analytics_90d before issue 15, on this machine: the budget is 3× it. */
 const ANALYTICS_90D_BEFORE_RPS = 58;
 
-/** The budgets: [key in the summary, label, test, target as text]. */
+/**
+ * The budgets: [key in the summary, label, test, target as text]. The bundle
+ * only has to stay well inside the platform's 3 MiB (free plan) limit; what
+ * its size costs at run time is the instantiation of a fresh isolate.
+ */
 const BUDGETS = [
   ["redirect_hot_vs_kv", "redirect throughput, hot slug", (v) => v >= 1.2, "≥ 1.2× kv"],
   ["redirect_spread_vs_kv", "redirect throughput, spread over all links", (v) => v >= 0.9, "≥ 0.9× kv"],
@@ -26,7 +30,8 @@ const BUDGETS = [
     (v) => v >= 3 * ANALYTICS_90D_BEFORE_RPS,
     `≥ ${3 * ANALYTICS_90D_BEFORE_RPS} req/s (3× ${ANALYTICS_90D_BEFORE_RPS})`,
   ],
-  ["bundle_gzip_kib", "bundle (gzip)", (v) => v <= 300, "≤ 300 KiB"],
+  ["wasm_instantiate_ms", "wasm instantiation", (v) => v <= 10, "≤ 10 ms"],
+  ["bundle_gzip_kib", "bundle (gzip)", (v) => v <= 1024, "≤ 1 MiB"],
 ];
 
 /** One load's figures across rounds: medians, and the totals of errors. */
@@ -157,7 +162,9 @@ function budgetRows(summary) {
       ? ""
       : b.key.endsWith("_kib")
         ? `${b.value} KiB`
-        : b.key === "clicks_lost"
+        : b.key.endsWith("_ms")
+          ? `${fmt.ms(b.value)} ms`
+          : b.key === "clicks_lost"
           ? String(b.value)
           : b.key.endsWith("_rps")
             ? `${fmt.rps(b.value)} req/s (p50 ${fmt.ms(summary.loads.analytics_90d?.p50_ms)} ms, p99 ${fmt.ms(summary.loads.analytics_90d?.p99_ms)} ms)`
@@ -199,7 +206,7 @@ export function text(summary) {
     "",
     textTable(["figure", "value"], otherRows(summary)),
     "",
-    textTable(["budget (DESIGN.md §5)", "target", "measured", "status"], budgetRows(summary)),
+    textTable(["budget", "target", "measured", "status"], budgetRows(summary)),
     "",
   ].join("\n");
 }
@@ -225,7 +232,7 @@ export function markdown(summary) {
     "",
     "## Budgets",
     "",
-    markdownTable(["budget (DESIGN.md §5)", "target", "measured", "status"], budgetRows(summary)),
+    markdownTable(["budget", "target", "measured", "status"], budgetRows(summary)),
     "",
   ].join("\n");
 }

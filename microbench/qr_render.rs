@@ -1,4 +1,5 @@
-//! Render time per QR image, SVG and PNG at 256 and 1024 px, with and without a logo.
+//! Render time per QR image, SVG and PNG at 256 and 1024 px, with and without a logo,
+//! and the time to validate and decode a logo (PNG, baseline and progressive JPEG).
 //! Plain `std::time` loop, reporting the median so one slow iteration (page faults,
 //! a noisy neighbour) does not move the number. Run: `cargo bench --bench qr_render`.
 
@@ -44,6 +45,24 @@ fn logo_png() -> Vec<u8> {
     out
 }
 
+/// The same circle as a 256x256 JPEG, baseline or progressive.
+fn logo_jpeg(progressive: bool) -> Vec<u8> {
+    let side = 256u16;
+    let mut data = Vec::new();
+    for y in 0..side {
+        for x in 0..side {
+            let inside = (i32::from(x) - 128).pow(2) + (i32::from(y) - 128).pow(2) < 120 * 120;
+            data.extend_from_slice(&[x as u8, if inside { 60 } else { 255 }, y as u8]);
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 85);
+    enc.set_progressive(progressive);
+    enc.encode(&data, side, side, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
 fn main() {
     let logo = Logo::from_bytes(logo_png(), "image/png").unwrap();
     println!("{:<22} {:>12} {:>10}", "case", "median", "bytes");
@@ -72,10 +91,15 @@ fn main() {
             );
         }
     }
-    let bytes = logo_png();
-    let (decode, _) = median_of(|| {
-        let logo = Logo::from_bytes(black_box(bytes.clone()), "image/png").unwrap();
-        std::mem::size_of_val(&logo)
-    });
-    println!("{:<22} {:>12.1?}", "logo decode 256px", decode);
+    for (name, bytes) in [
+        ("logo decode 256px", logo_png()),
+        ("jpeg decode 256px", logo_jpeg(false)),
+        ("progressive 256px", logo_jpeg(true)),
+    ] {
+        let (decode, _) = median_of(|| {
+            let logo = Logo::from_bytes(black_box(bytes.clone()), "").unwrap();
+            std::mem::size_of_val(&logo)
+        });
+        println!("{name:<22} {decode:>12.1?}");
+    }
 }

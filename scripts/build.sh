@@ -9,8 +9,8 @@ export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
 export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 worker-build --release --no-opt
 
-# worker-build's own wasm-opt pass keeps the names section (~90 KiB, a
-# third of the gzip budget of DESIGN.md §5). We never panic on purpose, so
+# worker-build's own wasm-opt pass keeps the names section (~90 KiB gzip),
+# which only makes panic traces readable. We never panic on purpose, so
 # we optimise for size and drop the names instead. Features: what rustc's
 # wasm32 target and wasm-bindgen emit, and no newer encodings than workerd reads.
 wasm-opt build/index_bg.wasm -o build/index_bg.wasm -Oz --strip-debug --strip-producers \

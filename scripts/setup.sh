@@ -5,9 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WORKER_BUILD_VERSION=0.8.7
-# wasm-bindgen-cli must equal the wasm-bindgen version in Cargo.lock exactly.
-WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+# The tools must match the crates the worker is built with, so their
+# versions come from Cargo.lock: worker-build is released together with the
+# `worker` crate, and wasm-bindgen-cli must equal `wasm-bindgen` exactly.
+locked_version() {
+  awk -v crate="$1" '$0 == "name = \"" crate "\"" { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock
+}
+WORKER_BUILD_VERSION=$(locked_version worker)
+WASM_BINDGEN_VERSION=$(locked_version wasm-bindgen)
+if [ -z "$WORKER_BUILD_VERSION" ] || [ -z "$WASM_BINDGEN_VERSION" ]; then
+  echo "Cargo.lock names no worker or wasm-bindgen crate" >&2
+  exit 1
+fi
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -31,7 +40,8 @@ done
 
 if [ "$(worker-build --version 2>/dev/null | awk '{print $NF}')" != "$WORKER_BUILD_VERSION" ]; then
   say "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
-  cargo install worker-build --version "$WORKER_BUILD_VERSION" --force
+  # --locked: build it with the dependency versions its release was tested with.
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked --force
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $NF}')" != "$WASM_BINDGEN_VERSION" ]; then
@@ -40,13 +50,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $NF}')" != "$WASM_BINDG
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# npm packages (Node 22, wrangler, miniflare, ...), at the lockfile's exact
-# versions; skipped while the lockfile is unchanged since the last install.
-# (`npm install`, not `npm ci`: npm ci rejects this lockfile for lacking
-# workerd's optional packages for other platforms.)
+# npm packages (Node 22, wrangler, miniflare, ...) exactly as package-lock.json
+# names them (`npm ci`: the lockfile is complete for every platform, see
+# scripts/lock.sh); skipped while the lockfile is unchanged since the last install.
 stamp=node_modules/.smartlinks-lock.sha256
 if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
   say "installing npm packages"
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
   sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi

@@ -31,6 +31,8 @@ else
 fi
 printf 'ADMIN_TOKEN="%s"\n' "$token" > .dev.vars
 printf 'CLICK_SECRET="%s"\n' "$click_secret" >> .dev.vars
+# Local only: short URLs use the request's origin (a deploy sets SHORT_BASE_URL).
+printf 'SHORT_BASE_FROM_REQUEST="true"\n' >> .dev.vars
 
 wrangler d1 migrations apply DB --local >/dev/null
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# `npm test`: set up, lint (fmt, clippy), unit-test the core natively, build
-# the worker and check it deploys (dry run), lint openapi.json and generate
+# `npm test`: set up, check the lockfile, lint (fmt, clippy), unit-test the core natively,
+# build the worker and check it deploys (dry run), lint openapi.json and generate
 # clients from it, fuzz the API against it, test and package the SDKs, then
-# run the end-to-end suite (the SDKs' integration tests included) against the
-# built worker in workerd.
+# run the end-to-end suite (the SDKs' integration tests and the README's
+# examples included) against the built worker in workerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh
 bash scripts/setup-sdks.sh
+
+echo "== package-lock.json complete for every platform"
+bash scripts/lock.sh --check
 
 echo "== cargo fmt + clippy (native and wasm32)"
 cargo fmt --check

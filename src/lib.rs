@@ -4,8 +4,9 @@
 //! The map of the code is `docs/ARCHITECTURE.md`: `visit` serves the short
 //! domain, `api` the REST API under `/v1`, `consume` the clicks queue,
 //! `objects` the Durable Objects, `store` the only SQL, KV and queue
-//! formats, [`core`] the pure logic (tested natively), and `shell` the
-//! runtime's configuration, clock and HTTP helpers.
+//! formats, [`core`] the pure logic (tested natively), `shell` the
+//! runtime's configuration, clock and HTTP helpers, and `sync` keeps KV in
+//! step with D1 (after writes, and on a schedule).
 
 mod api;
 mod consume;
@@ -13,9 +14,12 @@ pub mod core;
 mod objects;
 mod shell;
 mod store;
+mod sync;
 mod visit;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -33,4 +37,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
     consume::consume(&batch, &env).await;
     Ok(())
+}
+
+/// The Cron Trigger (`[triggers]` in wrangler.toml): the reconciliation
+/// pass of KV against D1.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    sync::reconcile::scheduled(&env).await;
 }

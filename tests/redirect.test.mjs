@@ -88,7 +88,7 @@ test("a missing KV entry falls back to D1 and is repaired", async () => {
     repaired = await (await worker.kv()).get("repair-me", "json");
     if (!repaired) await new Promise((r) => setTimeout(r, 20));
   }
-  assert.deepEqual(repaired, { v: 2, id: link.id, u: "https://example.com/repair" });
+  assert.deepEqual(repaired, { v: 3, id: link.id, u: "https://example.com/repair" });
 });
 
 test("an unreadable KV record falls back to D1", async () => {

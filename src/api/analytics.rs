@@ -45,16 +45,22 @@ pub async fn report(
         console_error!("analytics of {} unavailable: {e}", link.id);
         ApiError::Unavailable
     })?;
-    let (counts, sketch) = rows.decode().map_err(|e| {
+    let rows = rows.decode().map_err(|e| {
         console_error!("analytics of {} unreadable: {e}", link.id);
         ApiError::Internal
     })?;
+    let variant_visitors: Vec<(u8, u64)> = rows
+        .variants
+        .iter()
+        .map(|(n, sketch)| (*n, sketch.estimate()))
+        .collect();
     let report = build_report(ReportInput {
         link_id: &link.id,
         slug: link.slug.as_str(),
         period: &period,
-        counts: &counts,
-        unique_visitors: sketch.estimate(),
+        counts: &rows.counts,
+        unique_visitors: rows.sketch.estimate(),
+        variant_visitors: &variant_visitors,
     });
     respond::json(200, &report)
 }

@@ -1,14 +1,18 @@
 //! Who is calling: API keys for `/v1`, the operator token for `/v1/admin`.
+//! Each refused credential is charged to the client's failed-authentication
+//! budget (`shell::throttle`, strict); past it the answer is 429.
 
 use worker::{console_error, Context, Env, Request};
 
 use super::error::ApiError;
+use crate::core::account::AccountState;
 use crate::core::apikey::{self, Scopes};
 use crate::core::ids::{AccountId, KeyId};
 use crate::core::plan::{Limits, Plan};
 use crate::core::time::UnixMillis;
 use crate::shell::config;
 use crate::shell::runtime;
+use crate::shell::throttle::{Budget, Client};
 use crate::store::keys;
 
 /// Longer `Authorization` headers are rejected before any parsing.
@@ -51,8 +55,9 @@ fn unauthorized() -> ApiError {
     )
 }
 
-/// Authenticates an API request by its key. `last_used_at` is updated after
-/// the response, never delaying it.
+/// Authenticates an API request by its key; a suspended account's keys are
+/// refused before they cost anything. `last_used_at` is updated after the
+/// response, never delaying it.
 pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, ApiError> {
     let token = bearer(req)?.ok_or_else(unauthorized)?;
     if !apikey::is_secret_shaped(&token) {
@@ -62,6 +67,12 @@ pub async fn api_key(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, 
     let key = keys::active_by_hash(&db, &apikey::hash_secret(&token))
         .await?
         .ok_or_else(unauthorized)?;
+    if key.account_state == AccountState::Suspended {
+        return Err(ApiError::Forbidden(
+            "this API key's account is suspended; its keys are refused until the operator resumes it"
+                .into(),
+        ));
+    }
     let now = runtime::now();
     if key
         .last_used_at
@@ -105,4 +116,22 @@ pub fn admin(req: &Request, env: &Env) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// What a request whose credential was refused gets: the refusal, or 429
+/// once its client is past the failed-authentication budget. Other errors
+/// (storage failures) pass through uncharged.
+pub async fn charge_failure(req: &Request, env: &Env, refused: ApiError) -> ApiError {
+    if !matches!(refused, ApiError::Unauthorized(_)) {
+        return refused;
+    }
+    match Client::of(req, env) {
+        Ok(client) if !client.allow(env, Budget::AuthFailures).await => {
+            ApiError::Throttled(format!(
+                "too many failed authentications from this address; retry in {} seconds",
+                Budget::PERIOD_SECONDS
+            ))
+        }
+        _ => refused,
+    }
 }

@@ -4,14 +4,14 @@ use serde_json::Value;
 use worker::Request;
 
 use super::error::ApiError;
-use crate::core::validation::Invalid;
+use crate::core::strict_json;
 
 /// Largest body we read (DESIGN: 64 KiB); a link is well under 16 KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The request's JSON body: 415 unless `Content-Type` is JSON, 413 past
 /// 64 KiB (checked on `Content-Length` first, then on what arrived), 400
-/// when it doesn't parse.
+/// when it doesn't parse or names a key twice (`core::strict_json`).
 pub async fn json(req: &mut Request) -> Result<Value, ApiError> {
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
     if !is_json(&content_type) {
@@ -35,12 +35,7 @@ pub async fn json(req: &mut Request) -> Result<Value, ApiError> {
     if bytes.len() > MAX_BODY_BYTES {
         return Err(too_large());
     }
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::Validation(Invalid::new(
-            "body",
-            format!("the body is not valid JSON: {e}"),
-        ))
-    })
+    Ok(strict_json::parse(&bytes)?)
 }
 
 fn too_large() -> ApiError {

@@ -5,7 +5,9 @@ use worker::{console_error, Response};
 
 use crate::core::plan::Plan;
 use crate::core::validation::Invalid;
+use crate::shell::config::Unconfigured;
 use crate::shell::http;
+use crate::shell::throttle::Budget;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -18,15 +20,23 @@ pub enum ApiError {
         allow: String,
     },
     SlugTaken(String),
+    /// The resource changed since the client (or this request) read it.
+    Conflict(String),
     /// Past a quota of the account's plan (links, keys).
     PlanLimit(String),
     /// Past a rate limit; the limiter's headers (`Retry-After` among them)
     /// are added by the rate-limit middleware.
     RateLimited(String),
+    /// Past a per-client limit of the Rate Limiting binding
+    /// (`shell::throttle`), whose period is the wait.
+    Throttled(String),
     PayloadTooLarge(String),
     UnsupportedMediaType(String),
     /// A storage binding failed: worth retrying shortly.
     Unavailable,
+    /// The deployment lacks a setting it needs; the message names it, for
+    /// the operator.
+    Misconfigured(String),
     /// A bug or an unexpected runtime failure; the detail is logged only.
     Internal,
 }
@@ -39,11 +49,11 @@ impl ApiError {
             ApiError::Forbidden(_) | ApiError::PlanLimit(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
-            ApiError::SlugTaken(_) => 409,
-            ApiError::RateLimited(_) => 429,
+            ApiError::SlugTaken(_) | ApiError::Conflict(_) => 409,
+            ApiError::RateLimited(_) | ApiError::Throttled(_) => 429,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
-            ApiError::Internal => 500,
+            ApiError::Internal | ApiError::Misconfigured(_) => 500,
             ApiError::Unavailable => 503,
         }
     }
@@ -56,11 +66,12 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::SlugTaken(_) => "slug_taken",
+            ApiError::Conflict(_) => "conflict",
             ApiError::PlanLimit(_) => "plan_limit",
-            ApiError::RateLimited(_) => "rate_limited",
+            ApiError::RateLimited(_) | ApiError::Throttled(_) => "rate_limited",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::Internal => "internal_error",
+            ApiError::Internal | ApiError::Misconfigured(_) => "internal_error",
             ApiError::Unavailable => "service_unavailable",
         }
     }
@@ -72,10 +83,13 @@ impl ApiError {
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::SlugTaken(m)
+            | ApiError::Conflict(m)
             | ApiError::PlanLimit(m)
             | ApiError::RateLimited(m)
+            | ApiError::Throttled(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::Misconfigured(m) => format!("the server is not configured: {m}"),
             ApiError::MethodNotAllowed { allow } => {
                 format!("method not allowed here; use {allow}")
             }
@@ -112,10 +126,20 @@ impl ApiError {
         match self {
             ApiError::MethodNotAllowed { allow } => response.headers().set("Allow", &allow)?,
             ApiError::Unavailable => response.headers().set("Retry-After", "5")?,
+            ApiError::Throttled(_) => response
+                .headers()
+                .set("Retry-After", &Budget::PERIOD_SECONDS.to_string())?,
             ApiError::Unauthorized(_) => response.headers().set("WWW-Authenticate", "Bearer")?,
             _ => {}
         }
         Ok(response)
+    }
+}
+
+impl From<Unconfigured> for ApiError {
+    fn from(error: Unconfigured) -> Self {
+        console_error!("configuration: {}", error.0);
+        ApiError::Misconfigured(error.0)
     }
 }
 

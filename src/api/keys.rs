@@ -67,9 +67,20 @@ pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
 
 /// DELETE /v1/api-keys/{id}: revokes the key; its next request gets 401.
 /// Idempotent. The account's last active key cannot be revoked (400), so
-/// nobody locks themselves out; another account's key is 404.
+/// nobody locks themselves out; another account's key is 404. A key may
+/// revoke only keys whose scopes it holds itself (403 otherwise), the rule
+/// that also governs creating them: a `keys:manage`-only key must not lock
+/// the account out of the writes it could never make.
 pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let id = key_id(id)?;
+    let target = find(&id, call).await?;
+    if let Some(scope) = target.scopes.first_missing_from(&call.caller.scopes) {
+        return Err(ApiError::Forbidden(format!(
+            "this API key lacks the '{}' scope that '{id}' has, so it cannot revoke it; \
+             use a key holding every scope of the key to revoke",
+            scope.as_str()
+        )));
+    }
     let db = call.db()?;
     match keys::revoke(&db, &call.caller.account_id, &id, runtime::now()).await? {
         Revoked::Done => {}

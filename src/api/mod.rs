@@ -17,7 +17,7 @@ mod routes;
 mod views;
 
 use serde_json::json;
-use worker::{Context, D1Database, Env, KvStore, Method, Request, Response};
+use worker::{Context, D1Database, Env, Method, Request, Response};
 
 use crate::core::apikey::Scope;
 use crate::core::ratelimit::Decision;
@@ -39,10 +39,6 @@ pub struct Call<'a> {
 impl Call<'_> {
     pub fn db(&self) -> Result<D1Database, ApiError> {
         Ok(self.env.d1(config::DB)?)
-    }
-
-    pub fn kv(&self) -> Result<KvStore, ApiError> {
-        Ok(self.env.kv(config::LINKS_KV)?)
     }
 }
 
@@ -93,21 +89,26 @@ async fn route(
     let (scope, endpoint) = match route.endpoint {
         Endpoint::Public(endpoint) => return public(endpoint),
         Endpoint::Operator(endpoint) => {
-            auth::admin(req, env)?;
+            if let Err(refused) = auth::admin(req, env) {
+                return Err(auth::charge_failure(req, env, refused).await);
+            }
             return operator(endpoint, req, param, env).await;
         }
         Endpoint::Key(scope, endpoint) => (Some(scope), endpoint),
         Endpoint::AnyKey(endpoint) => (None, endpoint),
     };
-    let caller = auth::api_key(req, env, ctx).await?;
+    let caller = match auth::api_key(req, env, ctx).await {
+        Ok(caller) => caller,
+        Err(refused) => return Err(auth::charge_failure(req, env, refused).await),
+    };
     *limit = ratelimit::check(env, &caller).await;
-    ratelimit::enforce(limit.as_ref(), &caller)?;
+    ratelimit::enforce(limit.as_ref())?;
     if let Some(scope) = scope {
         require(&caller, scope)?;
     }
     let call = Call {
         env,
-        base: ShortBase::from_env(env, &req.url()?),
+        base: ShortBase::from_env(env, &req.url()?)?,
         caller,
     };
     match endpoint {
@@ -115,7 +116,7 @@ async fn route(
         Keyed::CreateLink => links::create(req, &call).await,
         Keyed::GetLink => links::get(param, &call).await,
         Keyed::UpdateLink => links::update(req, param, &call).await,
-        Keyed::DeleteLink => links::delete(param, &call).await,
+        Keyed::DeleteLink => links::delete(req, param, &call).await,
         Keyed::ListKeys => keys::list(&call).await,
         Keyed::CreateKey => keys::create(req, &call).await,
         Keyed::GetKey => keys::get(param, &call).await,
@@ -124,6 +125,9 @@ async fn route(
         Keyed::Analytics => analytics::report(req, param, &call).await,
         Keyed::LinkQr => qr::for_link(req, param, &call).await,
         Keyed::CreateQr => qr::create(req, &call).await,
+        Keyed::GetQrStyle => qr::style::get(param, &call).await,
+        Keyed::SaveQrStyle => qr::style::put(req, param, &call).await,
+        Keyed::ResetQrStyle => qr::style::delete(param, &call).await,
     }
 }
 
@@ -145,8 +149,13 @@ async fn operator(
     env: &Env,
 ) -> Result<Response, ApiError> {
     match endpoint {
+        Operator::ListAccounts => admin::list_accounts(req, env).await,
         Operator::CreateAccount => admin::create_account(req, env).await,
+        Operator::GetAccount => admin::get_account(param, env).await,
         Operator::UpdateAccount => admin::update_account(req, param, env).await,
+        Operator::DeleteAccount => admin::delete_account(param, env).await,
+        Operator::ReissueKey => admin::reissue_key(req, param, env).await,
+        Operator::Reconcile => admin::reconcile(req, env).await,
     }
 }
 
@@ -168,11 +177,11 @@ fn preflight() -> Result<Response, ApiError> {
     let headers = response.headers();
     headers.set(
         "Access-Control-Allow-Methods",
-        "GET, POST, PATCH, DELETE, OPTIONS",
+        "GET, POST, PUT, PATCH, DELETE, OPTIONS",
     )?;
     headers.set(
         "Access-Control-Allow-Headers",
-        "Authorization, Content-Type",
+        "Authorization, Content-Type, If-Match",
     )?;
     headers.set("Access-Control-Max-Age", "86400")?;
     Ok(response)

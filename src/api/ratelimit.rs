@@ -1,6 +1,10 @@
-//! Per-key rate limiting of `/v1` (DESIGN.md §4.5): one question to the
-//! key's RateLimiter Durable Object per authenticated request, a 429 when
-//! it says no, and its headers on every response to that request.
+//! Per-account rate limiting of `/v1` (DESIGN.md §4.5): one question to the
+//! account's RateLimiter Durable Object per authenticated request, a 429
+//! when it says no, and its headers on every response to that request.
+//!
+//! The budget belongs to the account, as both API documents price it per
+//! plan: every key of an account (and revoking and re-creating keys) draws
+//! on the same object, named by the account id.
 //!
 //! The limiter fails open: if the object cannot be reached or answers
 //! badly, the request is served without rate-limit headers and the failure
@@ -15,21 +19,22 @@ use crate::objects::protocol::{self, Ask};
 use crate::shell::runtime;
 
 /// The headers a browser script may read on a cross-origin response:
-/// the rate-limit ones, and where a created resource lives.
+/// the rate-limit ones, where a created resource lives, and a link's
+/// version (`ETag`, for `If-Match`).
 pub const EXPOSED_HEADERS: &str =
-    "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, RateLimit-Policy, RateLimit, Retry-After, Location";
+    "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, RateLimit-Policy, RateLimit, Retry-After, Location, ETag";
 
 /// Decides (and charges) one request of `caller`. `None` when the account
 /// has no rate limit at all (then the object is not asked) or when the
 /// limiter failed.
 pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::check(env, caller.key_id.as_str(), &ask).await {
+    match protocol::check(env, caller.account_id.as_str(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
             console_error!(
                 "rate limiter of {} failed; serving the request unlimited: {e}",
-                caller.key_id
+                caller.account_id
             );
             None
         }
@@ -40,10 +45,10 @@ pub async fn check(env: &Env, caller: &Caller) -> Option<Decision> {
 /// `None` as for `check`.
 pub async fn peek(env: &Env, caller: &Caller) -> Option<Decision> {
     let ask = ask(caller)?;
-    match protocol::peek(env, caller.key_id.as_str(), &ask).await {
+    match protocol::peek(env, caller.account_id.as_str(), &ask).await {
         Ok(decision) => Some(decision),
         Err(e) => {
-            console_error!("rate limiter of {} failed on peek: {e}", caller.key_id);
+            console_error!("rate limiter of {} failed on peek: {e}", caller.account_id);
             None
         }
     }
@@ -59,9 +64,9 @@ fn ask(caller: &Caller) -> Option<Ask> {
 }
 
 /// 429 `rate_limited` when the decision refused the request.
-pub fn enforce(decision: Option<&Decision>, caller: &Caller) -> Result<(), ApiError> {
+pub fn enforce(decision: Option<&Decision>) -> Result<(), ApiError> {
     match decision.and_then(|d| d.denial) {
-        Some(denial) => Err(ApiError::RateLimited(denial.message(caller.plan.as_str()))),
+        Some(denial) => Err(ApiError::RateLimited(denial.message())),
         None => Ok(()),
     }
 }

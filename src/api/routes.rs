@@ -27,8 +27,13 @@ pub enum Public {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operator {
+    ListAccounts,
     CreateAccount,
+    GetAccount,
     UpdateAccount,
+    DeleteAccount,
+    ReissueKey,
+    Reconcile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +51,9 @@ pub enum Keyed {
     Analytics,
     LinkQr,
     CreateQr,
+    GetQrStyle,
+    SaveQrStyle,
+    ResetQrStyle,
 }
 
 pub struct Route {
@@ -64,18 +72,33 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
 }
 
 use Endpoint::{AnyKey, Key, Operator as Op, Public as Open};
-use Method::{Delete, Get, Patch, Post};
+use Method::{Delete, Get, Patch, Post, Put};
 use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite, QrWrite};
 
 pub const ROUTES: &[Route] = &[
     route(Get, "/health", Open(Public::Health)),
     route(Get, "/v1/openapi.json", Open(Public::OpenApi)),
+    route(Get, "/v1/admin/accounts", Op(Operator::ListAccounts)),
     route(Post, "/v1/admin/accounts", Op(Operator::CreateAccount)),
+    route(Get, "/v1/admin/accounts/{id}", Op(Operator::GetAccount)),
     route(
         Patch,
         "/v1/admin/accounts/{id}",
         Op(Operator::UpdateAccount),
     ),
+    route(
+        Delete,
+        "/v1/admin/accounts/{id}",
+        Op(Operator::DeleteAccount),
+    ),
+    route(
+        Post,
+        "/v1/admin/accounts/{id}/keys",
+        Op(Operator::ReissueKey),
+    ),
+    // The reconciliation pass of KV against D1, on demand (it also runs on
+    // the Cron Trigger).
+    route(Post, "/v1/admin/reconcile", Op(Operator::Reconcile)),
     route(Get, "/v1/links", Key(LinksRead, Keyed::ListLinks)),
     route(Post, "/v1/links", Key(LinksWrite, Keyed::CreateLink)),
     route(Get, "/v1/links/{idOrSlug}", Key(LinksRead, Keyed::GetLink)),
@@ -117,6 +140,22 @@ pub const ROUTES: &[Route] = &[
         Key(LinksRead, Keyed::LinkQr),
     ),
     route(Post, "/v1/qr-codes", Key(QrWrite, Keyed::CreateQr)),
+    // The style the public /{slug}/qr renders.
+    route(
+        Get,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksRead, Keyed::GetQrStyle),
+    ),
+    route(
+        Put,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksWrite, Keyed::SaveQrStyle),
+    ),
+    route(
+        Delete,
+        "/v1/links/{idOrSlug}/qr-style",
+        Key(LinksWrite, Keyed::ResetQrStyle),
+    ),
 ];
 
 /// The outcome of looking a request up in [`ROUTES`].

@@ -13,6 +13,7 @@ use crate::core::plan::Limits;
 use crate::core::ratelimit::WindowStatus;
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
 use crate::shell::config::ShortBase;
+use crate::store::accounts::Usage;
 use crate::store::keys::StoredKey;
 
 pub fn link(link: &Link, base: &ShortBase) -> Value {
@@ -34,6 +35,7 @@ pub fn link(link: &Link, base: &ShortBase) -> Value {
         "created_at": created,
         "updatedAt": updated,
         "updated_at": updated,
+        "version": link.version,
     });
     if let Value::Object(fields) = &mut view {
         fields.extend(link_options(&link.options));
@@ -50,6 +52,21 @@ fn link_options(o: &Options) -> Map<String, Value> {
     let redirect_type = o.redirect_type.status();
     let utm = (!o.utm.is_empty()).then(|| o.utm.to_map());
     let tags: Vec<&str> = o.tags.iter().map(Tag::as_str).collect();
+    let geo = (!o.geo.is_empty()).then(|| o.geo.to_map());
+    let test_variants = (!o.test_variants.is_empty()).then(|| {
+        o.test_variants
+            .variants()
+            .iter()
+            .map(|v| json!({ "url": v.url.as_str(), "percentage": v.percentage }))
+            .collect::<Vec<_>>()
+    });
+    let og = o.og.as_ref().map(|og| {
+        json!({
+            "title": og.title,
+            "description": og.description,
+            "image": og.image.as_ref().map(DestinationUrl::as_str),
+        })
+    });
     let view = json!({
         "ios": o.ios.as_ref().map(DestinationUrl::as_str),
         "android": o.android.as_ref().map(DestinationUrl::as_str),
@@ -68,6 +85,10 @@ fn link_options(o: &Options) -> Map<String, Value> {
         "utm": utm,
         "tags": tags,
         "disabled": o.disabled,
+        "geo": geo,
+        "testVariants": test_variants,
+        "test_variants": test_variants,
+        "og": og,
     });
     match view {
         Value::Object(map) => map,
@@ -89,9 +110,23 @@ pub fn account(account: &Account) -> Value {
         "id": account.id,
         "name": account.name,
         "plan": account.plan.as_str(),
+        "state": account.state.as_str(),
         "limits": limits(&account.plan.limits(&account.overrides)),
         "createdAt": account.created_at.to_rfc3339(),
     })
+}
+
+/// An account as the operator sees it: with how many links and active
+/// keys it has.
+pub fn admin_account(account: &Account, usage: &Usage) -> Value {
+    let mut view = self::account(account);
+    if let Some(fields) = view.as_object_mut() {
+        fields.insert(
+            "usage".into(),
+            json!({ "links": usage.links, "apiKeys": usage.keys }),
+        );
+    }
+    view
 }
 
 /// A key as shown once, at creation: the only response carrying the secret.

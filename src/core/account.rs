@@ -1,10 +1,13 @@
-//! Accounts as the operator API creates and changes them.
+//! Accounts as the operator API creates, lists and changes them.
+
+use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
 use super::apikey::{KeyEntropy, NewKey, Scopes};
 use super::fields::{kind, Fields, Present};
 use super::ids::AccountId;
+use super::listing::{self, Paging};
 use super::plan::{LimitOverrides, Plan};
 use super::random::ID_ENTROPY;
 use super::time::UnixMillis;
@@ -21,7 +24,39 @@ pub struct Account {
     pub name: String,
     pub plan: Plan,
     pub overrides: LimitOverrides,
+    pub state: AccountState,
     pub created_at: UnixMillis,
+}
+
+/// Whether an account's API keys are accepted. A suspended account's keys
+/// are refused (403) until the operator resumes it; its links keep
+/// redirecting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountState {
+    #[default]
+    Active,
+    Suspended,
+}
+
+impl AccountState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountState::Active => "active",
+            AccountState::Suspended => "suspended",
+        }
+    }
+}
+
+impl FromStr for AccountState {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<AccountState, ()> {
+        match text {
+            "active" => Ok(AccountState::Active),
+            "suspended" => Ok(AccountState::Suspended),
+            _ => Err(()),
+        }
+    }
 }
 
 /// A validated `POST /v1/admin/accounts` body.
@@ -40,6 +75,17 @@ pub struct AccountPatch {
     pub name: Option<String>,
     pub plan: Option<Plan>,
     pub overrides: Option<LimitOverrides>,
+    pub state: Option<AccountState>,
+}
+
+/// The `GET /v1/admin/accounts` query: paging, `search` (a substring of
+/// the name or the id), and exact `plan` and `state` filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountQuery {
+    pub paging: Paging,
+    pub search: Option<String>,
+    pub plan: Option<Plan>,
+    pub state: Option<AccountState>,
 }
 
 impl NewAccount {
@@ -56,6 +102,7 @@ impl NewAccount {
             name: self.name,
             plan: self.plan,
             overrides: self.overrides,
+            state: AccountState::Active,
             created_at: now,
         };
         let (key, secret) = NewKey::mint(
@@ -103,11 +150,16 @@ impl AccountPatch {
             .transpose()?;
         let plan = plan(&mut fields)?;
         let overrides = overrides(&mut fields)?;
-        fields.finish(&["name", "plan", "limits"])?;
+        let state = fields
+            .string(&["state"])?
+            .map(|(_, text)| state_value("state", &text))
+            .transpose()?;
+        fields.finish(&["name", "plan", "limits", "state"])?;
         Ok(AccountPatch {
             name,
             plan,
             overrides,
+            state,
         })
     }
 
@@ -121,7 +173,39 @@ impl AccountPatch {
         if let Some(overrides) = self.overrides {
             account.overrides = overrides;
         }
+        if let Some(state) = self.state {
+            account.state = state;
+        }
         account
+    }
+}
+
+impl AccountQuery {
+    /// Reads the query string's pairs; other parameters are ignored.
+    ///
+    /// # Errors
+    /// The first invalid parameter, by name.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<AccountQuery, Invalid> {
+        let mut query = AccountQuery {
+            paging: Paging::default(),
+            search: None,
+            plan: None,
+            state: None,
+        };
+        for (name, value) in pairs {
+            if query.paging.accept(name, value)? {
+                continue;
+            }
+            match name {
+                "search" => query.search = listing::search(value)?,
+                "plan" => query.plan = Some(plan_value(value)?),
+                "state" => query.state = Some(state_value(name, value)?),
+                _ => {}
+            }
+        }
+        Ok(query)
     }
 }
 
@@ -145,15 +229,26 @@ fn name_value(field: &str, name: String) -> Result<String, Invalid> {
 fn plan(fields: &mut Fields) -> Result<Option<Plan>, Invalid> {
     fields
         .string(&["plan"])?
-        .map(|(_, text)| {
-            text.parse::<Plan>().map_err(|()| {
-                Invalid::new(
-                    "plan",
-                    format!("`plan` must be one of free, pro, business, enterprise (got '{text}')"),
-                )
-            })
-        })
+        .map(|(_, text)| plan_value(&text))
         .transpose()
+}
+
+fn plan_value(text: &str) -> Result<Plan, Invalid> {
+    text.parse::<Plan>().map_err(|()| {
+        Invalid::new(
+            "plan",
+            format!("`plan` must be one of free, pro, business, enterprise (got '{text}')"),
+        )
+    })
+}
+
+fn state_value(field: &str, text: &str) -> Result<AccountState, Invalid> {
+    text.parse::<AccountState>().map_err(|()| {
+        Invalid::new(
+            field,
+            format!("`{field}` must be active or suspended (got '{text}')"),
+        )
+    })
 }
 
 /// `limits`: an object whose members are non-negative integers, or `null`
@@ -230,6 +325,37 @@ mod tests {
         assert_eq!(overrides.per_minute, Some(Some(5000)));
         assert_eq!(overrides.max_links, Some(None));
         assert_eq!(overrides.per_hour, None);
+    }
+
+    #[test]
+    fn a_patch_suspends_and_resumes() {
+        let suspend = AccountPatch::from_body(json!({"state": "suspended"})).unwrap();
+        assert_eq!(suspend.state, Some(AccountState::Suspended));
+        let resume = AccountPatch::from_body(json!({"state": "active"})).unwrap();
+        assert_eq!(resume.state, Some(AccountState::Active));
+        let err = AccountPatch::from_body(json!({"state": "deleted"})).unwrap_err();
+        assert_eq!(err.field, "state");
+    }
+
+    #[test]
+    fn the_account_listing_reads_paging_and_filters() {
+        let q = AccountQuery::from_pairs([
+            ("page", "2"),
+            ("limit", "50"),
+            ("search", " acme "),
+            ("plan", "pro"),
+            ("state", "suspended"),
+        ])
+        .unwrap();
+        assert_eq!((q.paging.page, q.paging.page_size), (2, 50));
+        assert_eq!(q.paging.offset(), 50);
+        assert_eq!(q.search.as_deref(), Some("acme"));
+        assert_eq!(q.plan, Some(Plan::Pro));
+        assert_eq!(q.state, Some(AccountState::Suspended));
+        for (name, value) in [("plan", "gold"), ("state", "gone"), ("pageSize", "101")] {
+            let err = AccountQuery::from_pairs([(name, value)]).unwrap_err();
+            assert_eq!(err.field, name);
+        }
     }
 
     #[test]

@@ -6,18 +6,22 @@
 //! # Storage, bounded per link per day
 //!
 //! A ClickCounter shard keeps, for each of its links, one row per hour and
-//! one per day, each holding the bucket's counts per (dimension, value) and
-//! the HyperLogLog registers of its human visitors (`aggregate::Bucket`),
-//! plus the link's click total. No visitor identifier is stored. The SQL is
+//! one per day, each holding the bucket's counts per (dimension, value), the
+//! HyperLogLog registers of its human visitors and, for an A/B-tested link,
+//! those of each variant's visitors (`aggregate::Bucket`), plus the link's
+//! click total. No visitor identifier is stored. The SQL is
 //! `store::clicks`. Applying a bucket costs three rows written (its hour,
 //! its day, the total) however many clicks it carries.
 //!
 //! Every dimension has bounded cardinality: countries ≤ 26², device 3,
-//! platform 3, browser and OS a fixed enum, source 2, and referrers capped at
-//! [`MAX_REFERRERS_PER_HOUR`] per bucket plus [`OTHER_REFERRERS`]. So a bucket
-//! holds at most ~810 counters however much traffic or however many forged
-//! `Referer` headers arrive; typical links have a handful. Hour sketches are
-//! needed for [`HOURLY_SKETCH_RETENTION`] hours only; day sketches are kept.
+//! platform 3, browser and OS a fixed enum, source 2, targets ≤ 260 (the
+//! routing targets of `core::routing::Target`: default, ios, android,
+//! fallback, a geo target per assigned country and four variants), and
+//! referrers capped at [`MAX_REFERRERS_PER_HOUR`] per bucket plus
+//! [`OTHER_REFERRERS`]. So a bucket holds at most ~1,070 counters however
+//! much traffic or however many forged `Referer` headers arrive; typical
+//! links have a handful. Hour sketches are needed for
+//! [`HOURLY_SKETCH_RETENTION`] hours only; day sketches are kept.
 //!
 //! A report reads the hour rows of an hourly period (it has clicks by hour),
 //! and otherwise the day rows of its whole days plus the hour rows of any
@@ -31,6 +35,7 @@ pub mod shard;
 use crate::core::fingerprint::fingerprint;
 use crate::core::period::{Hour, Period, MAX_HOURLY_BUCKETS};
 use crate::core::referrer::referrer_host;
+use crate::core::routing::Target;
 use crate::core::time::{Day, UnixMillis};
 use crate::core::useragent::{classify, Client};
 use serde::{Deserialize, Serialize};
@@ -111,6 +116,8 @@ pub struct ClickRequest<'a> {
     /// `CF-Connecting-IP`: hashed into the fingerprint, never kept.
     pub ip: &'a str,
     pub source: Source,
+    /// What the visit was served (the redirect decision's target).
+    pub target: Target,
 }
 
 /// One classified click, as the redirect sends it to the ClickCounter.
@@ -125,6 +132,9 @@ pub struct ClickEvent {
     pub source: Source,
     /// A keyed hash of IP and User-Agent: only ever inserted into sketches.
     pub fingerprint: u64,
+    /// Absent in events sent before routing targets existed: `default`.
+    #[serde(default)]
+    pub target: Target,
 }
 
 /// A counter a click adds one to.
@@ -139,6 +149,10 @@ pub enum Dimension {
     Os,
     Referrer,
     Source,
+    /// The routing target served ([`Target`]).
+    Target,
+    /// Social previews served to link-unfurling bots: not clicks.
+    Unfurls,
 }
 
 /// What the click's hour already holds for the `referrer` dimension.
@@ -164,6 +178,9 @@ pub struct HourlyCount {
 pub enum SketchKey {
     Hour(Hour),
     Day(Day),
+    /// The visitors of one A/B variant (numbered from 1) in an hour or a day.
+    VariantHour(u8, Hour),
+    VariantDay(u8, Day),
 }
 
 impl ClickEvent {
@@ -178,6 +195,7 @@ impl ClickEvent {
             referrer: referrer_host(request.referer),
             source: request.source,
             fingerprint: fingerprint(secret, request.ip, user_agent, request.link_id),
+            target: request.target,
         }
     }
 
@@ -185,9 +203,13 @@ impl ClickEvent {
         Hour::of(self.at)
     }
 
-    /// The counters of [`ClickEvent::hour`] this click adds one to. A bot
-    /// only counts as a bot hit; a person counts once in every dimension.
+    /// The counters of [`ClickEvent::hour`] this click adds one to. An
+    /// unfurl (a social preview served) only counts as an unfurl, any other
+    /// bot only as a bot hit; a person counts once in every dimension.
     pub fn increments(&self, referrers: ReferrerRows) -> Vec<(Dimension, String)> {
+        if self.is_unfurl() {
+            return vec![(Dimension::Unfurls, String::new())];
+        }
         if self.client.is_bot {
             return vec![(Dimension::Bots, String::new())];
         }
@@ -209,21 +231,36 @@ impl ClickEvent {
         ]
         .into_iter()
         .map(|(dimension, value)| (dimension, value.to_owned()))
+        .chain([(Dimension::Target, self.target.to_string())])
         .collect()
     }
 
+    /// A social preview served to an unfurling bot (always a bot too).
+    fn is_unfurl(&self) -> bool {
+        self.target == Target::Preview
+    }
+
     /// The sketches the fingerprint goes into: none for bots, else the
-    /// click's hour and day.
+    /// click's hour and day, and its variant's hour and day for a click
+    /// an A/B test routed.
     pub fn sketch_keys(&self) -> Vec<SketchKey> {
         if self.client.is_bot {
             return Vec::new();
         }
-        vec![SketchKey::Hour(self.hour()), SketchKey::Day(self.at.day())]
+        let (hour, day) = (self.hour(), self.at.day());
+        let mut keys = vec![SketchKey::Hour(hour), SketchKey::Day(day)];
+        if let Some(variant) = self.target.variant() {
+            keys.extend([
+                SketchKey::VariantHour(variant, hour),
+                SketchKey::VariantDay(variant, day),
+            ]);
+        }
+        keys
     }
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 9] = [
+    pub const ALL: [Dimension; 11] = [
         Dimension::Clicks,
         Dimension::Bots,
         Dimension::Country,
@@ -233,6 +270,8 @@ impl Dimension {
         Dimension::Os,
         Dimension::Referrer,
         Dimension::Source,
+        Dimension::Target,
+        Dimension::Unfurls,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -246,6 +285,8 @@ impl Dimension {
             Dimension::Os => "os",
             Dimension::Referrer => "referrer",
             Dimension::Source => "source",
+            Dimension::Target => "target",
+            Dimension::Unfurls => "unfurls",
         }
     }
 
@@ -255,19 +296,34 @@ impl Dimension {
     }
 }
 
+/// The `kind` of every hour sketch starts with this, so pruning old hour
+/// sketches reaches the variants' too.
+pub const HOUR_KIND: &str = "hour";
+const DAY_KIND: &str = "day";
+const VARIANT_INFIX: &str = ":variant:";
+
 impl SketchKey {
-    pub fn kind(self) -> &'static str {
+    /// As stored: `hour`, `day`, `hour:variant:N`, `day:variant:N`.
+    pub fn kind(self) -> String {
         match self {
-            SketchKey::Hour(_) => "hour",
-            SketchKey::Day(_) => "day",
+            SketchKey::Hour(_) => HOUR_KIND.to_owned(),
+            SketchKey::Day(_) => DAY_KIND.to_owned(),
+            SketchKey::VariantHour(n, _) => format!("{HOUR_KIND}{VARIANT_INFIX}{n}"),
+            SketchKey::VariantDay(n, _) => format!("{DAY_KIND}{VARIANT_INFIX}{n}"),
         }
     }
 
     pub fn start(self) -> i64 {
         match self {
-            SketchKey::Hour(hour) => hour.0,
-            SketchKey::Day(day) => day.0,
+            SketchKey::Hour(hour) | SketchKey::VariantHour(_, hour) => hour.0,
+            SketchKey::Day(day) | SketchKey::VariantDay(_, day) => day.0,
         }
+    }
+
+    /// The variant a stored `kind` belongs to, for a variant sketch.
+    pub fn variant_of_kind(kind: &str) -> Option<u8> {
+        let (_, number) = kind.split_once(VARIANT_INFIX)?;
+        number.parse().ok()
     }
 }
 
@@ -310,6 +366,13 @@ impl SketchRange {
                 .map(|d| SketchKey::Day(Day(d)))
                 .collect()
         }
+    }
+
+    /// How the `kind` of each variant sketch to merge starts; they cover
+    /// the same starts as [`SketchRange::keys`].
+    pub fn variant_kind_prefix(&self) -> String {
+        let span = if self.hourly { HOUR_KIND } else { DAY_KIND };
+        format!("{span}{VARIANT_INFIX}")
     }
 }
 

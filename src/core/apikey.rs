@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::fields::{kind, Fields, Present};
 use super::hex;
@@ -95,10 +96,7 @@ pub fn display_prefix(secret: &str) -> String {
 /// guessed byte by byte from response times.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (da, db) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    da.iter()
-        .zip(db.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    da.as_slice().ct_eq(db.as_slice()).into()
 }
 
 /// What a key may do. A route names the scope it needs.
@@ -203,6 +201,36 @@ impl KeyRequest {
         };
         fields.finish(&["name", "scopes"])?;
         Ok(KeyRequest { name, scopes })
+    }
+}
+
+/// A validated `POST /v1/admin/accounts/{id}/keys` body: the operator's
+/// new key for an account (every scope), both fields optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyReissue {
+    pub name: String,
+    /// Revoke every other key of the account in the same step.
+    pub revoke_others: bool,
+}
+
+pub const REISSUED_KEY_NAME: &str = "Reissued key";
+
+impl KeyReissue {
+    /// # Errors
+    /// The first invalid field, by name.
+    pub fn from_body(body: Value) -> Result<KeyReissue, Invalid> {
+        let mut fields = Fields::from_body(body)?;
+        let name = fields
+            .string(&["name"])?
+            .map(|(_, n)| key_name(&n))
+            .transpose()?
+            .unwrap_or_else(|| REISSUED_KEY_NAME.to_owned());
+        let revoke_others = fields.boolean(&["revokeOthers"])?.unwrap_or(false);
+        fields.finish(&["name", "revokeOthers"])?;
+        Ok(KeyReissue {
+            name,
+            revoke_others,
+        })
     }
 }
 
@@ -381,5 +409,23 @@ mod tests {
             Scopes::from_stored("links:read bogus").names(),
             vec!["links:read"]
         );
+    }
+
+    #[test]
+    fn a_reissue_defaults_to_keeping_the_other_keys() {
+        let reissue = KeyReissue::from_body(serde_json::json!({})).unwrap();
+        assert_eq!(reissue.name, REISSUED_KEY_NAME);
+        assert!(!reissue.revoke_others);
+        let named =
+            KeyReissue::from_body(serde_json::json!({"name": " Laptop ", "revokeOthers": true}))
+                .unwrap();
+        assert_eq!((named.name.as_str(), named.revoke_others), ("Laptop", true));
+        for (body, field) in [
+            (serde_json::json!({"revokeOthers": "yes"}), "revokeOthers"),
+            (serde_json::json!({"name": ""}), "name"),
+            (serde_json::json!({"scopes": []}), "scopes"),
+        ] {
+            assert_eq!(KeyReissue::from_body(body).unwrap_err().field, field);
+        }
     }
 }

@@ -83,6 +83,24 @@ impl Fields {
         }
     }
 
+    /// A boolean field.
+    ///
+    /// # Errors
+    /// When present with another type (`null` included).
+    pub fn boolean(&mut self, names: &[&str]) -> Result<Option<bool>, Invalid> {
+        match self.take(names)? {
+            None => Ok(None),
+            Some(Present {
+                value: Value::Bool(b),
+                ..
+            }) => Ok(Some(b)),
+            Some(Present { name, value }) => Err(Invalid::new(
+                &name,
+                format!("`{name}` must be true or false, not {}", kind(&value)),
+            )),
+        }
+    }
+
     /// Rejects every field nobody took.
     ///
     /// # Errors

@@ -2,15 +2,15 @@
 
 use serde_json::{Map, Value};
 
-use super::destination::DestinationUrl;
+use super::destination::{DestinationUrl, ShortHosts};
 use super::fields::{kind, Fields, Present};
 use super::ids::{AccountId, Kind, LinkId, LinkKind};
 use super::options::{self, Options, OptionsInput};
-use super::password::SALT_BYTES;
+use super::password::PasswordHash;
 use super::random::ID_ENTROPY;
 use super::slug::{Slug, GENERATED_ENTROPY};
 use super::time::UnixMillis;
-use super::validation::Invalid;
+use super::validation::{is_bidi_control, Invalid};
 
 pub const MAX_TITLE_CHARS: usize = 512;
 pub const MAX_METADATA_BYTES: usize = 4_096;
@@ -19,6 +19,7 @@ const URL: &[&str] = &["url"];
 const SLUG: &[&str] = &["shortCode", "slug"];
 const TITLE: &[&str] = &["title"];
 const METADATA: &[&str] = &["metadata"];
+const VERSION: &[&str] = &["version"];
 const ACCEPTED: &[&str] = &["url", "shortCode (or slug)", "title", "metadata"];
 
 /// A stored link, as the API and the redirect see it.
@@ -34,6 +35,10 @@ pub struct Link {
     pub options: Options,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
+    /// 1 at creation, one more on every change: what a conditional PATCH
+    /// names (`If-Match: "3"` or `"version": 3`), so a change made from a
+    /// stale read is refused rather than silently undone.
+    pub version: u64,
 }
 
 /// How a client names one of its links in a path: by id or by slug.
@@ -70,6 +75,9 @@ pub struct NewLink {
 /// `Some(None)`: cleared.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LinkPatch {
+    /// The version the client read (`"version"`); `None`: whatever version
+    /// the server reads, still applied only if unchanged when written.
+    pub version: Option<u64>,
     pub url: Option<DestinationUrl>,
     pub slug: Option<Slug>,
     pub title: Option<Option<String>>,
@@ -80,10 +88,10 @@ pub struct LinkPatch {
 impl NewLink {
     /// # Errors
     /// The first invalid field.
-    pub fn from_body(body: Value, short_host: &str) -> Result<NewLink, Invalid> {
+    pub fn from_body(body: Value, short_hosts: &ShortHosts) -> Result<NewLink, Invalid> {
         let mut fields = Fields::from_body(body)?;
         let url = match fields.string(URL)? {
-            Some((name, text)) => destination(&name, &text, short_host)?,
+            Some((name, text)) => destination(&name, &text, short_hosts)?,
             None => return Err(Invalid::new("url", "`url` is required")),
         };
         let slug = fields
@@ -92,8 +100,8 @@ impl NewLink {
             .transpose()?;
         let title = title(&mut fields)?.flatten();
         let metadata = metadata(&mut fields)?.flatten();
-        let options = OptionsInput::read(&mut fields, short_host)?;
-        finish(fields)?;
+        let options = OptionsInput::read(&mut fields, short_hosts)?;
+        finish(fields, &[])?;
         Ok(NewLink {
             url,
             slug,
@@ -108,11 +116,11 @@ impl NewLink {
 /// is plenty even for millions of links.
 pub const GENERATED_SLUG_TRIES: usize = 5;
 
-/// The randomness creating one link needs: its id, a salt for a password,
-/// and the slugs to try when the client asked for none.
+/// The randomness creating one link needs: its id and the slugs to try
+/// when the client asked for none. (A password's salt is drawn where it is
+/// hashed, `shell::crypto`.)
 pub struct LinkEntropy {
     pub id: [u8; ID_ENTROPY],
-    pub salt: [u8; SALT_BYTES],
     pub slugs: [[u8; GENERATED_ENTROPY]; GENERATED_SLUG_TRIES],
 }
 
@@ -125,13 +133,16 @@ pub struct Minted {
 }
 
 impl NewLink {
-    /// The link this body creates for `account_id`. `None` only when every
-    /// generated slug spelled a reserved word, which takes astronomical luck.
+    /// The link this body creates for `account_id`, at version 1;
+    /// `password` is the hash of its password when the body sets one.
+    /// `None` only when every generated slug spelled a reserved word, which
+    /// takes astronomical luck.
     pub fn mint(
         self,
         account_id: AccountId,
         now: UnixMillis,
         entropy: &LinkEntropy,
+        password: Option<PasswordHash>,
     ) -> Option<Minted> {
         let mut fallback_slugs: Vec<Slug> = match &self.slug {
             Some(_) => Vec::new(),
@@ -142,7 +153,7 @@ impl NewLink {
             None => fallback_slugs.pop()?,
         };
         let mut options = Options::default();
-        self.options.apply(&mut options, &entropy.salt);
+        self.options.apply(&mut options, password);
         let link = Link {
             id: LinkId::mint(&entropy.id),
             account_id,
@@ -154,6 +165,7 @@ impl NewLink {
             options,
             created_at: now,
             updated_at: now,
+            version: 1,
         };
         Some(Minted {
             link,
@@ -165,14 +177,28 @@ impl NewLink {
 impl LinkPatch {
     /// # Errors
     /// The first invalid field.
-    pub fn from_body(body: Value, short_host: &str) -> Result<LinkPatch, Invalid> {
+    pub fn from_body(body: Value, short_hosts: &ShortHosts) -> Result<LinkPatch, Invalid> {
         let mut fields = Fields::from_body(body)?;
+        let version = match fields.take(VERSION)? {
+            None => None,
+            Some(Present { name, value }) => Some(
+                value
+                    .as_u64()
+                    .filter(|&v| v >= 1)
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            &name,
+                            format!("`{name}` must be the link's version as read, a whole number from 1 (got {value})"),
+                        )
+                    })?,
+            ),
+        };
         let url = match fields.take(URL)? {
             None => None,
             Some(Present {
                 name,
                 value: Value::String(text),
-            }) => Some(destination(&name, &text, short_host)?),
+            }) => Some(destination(&name, &text, short_hosts)?),
             Some(Present { name, value }) => {
                 return Err(Invalid::new(
                     &name,
@@ -195,9 +221,10 @@ impl LinkPatch {
         };
         let title = title(&mut fields)?;
         let metadata = metadata(&mut fields)?;
-        let options = OptionsInput::read(&mut fields, short_host)?;
-        finish(fields)?;
+        let options = OptionsInput::read(&mut fields, short_hosts)?;
+        finish(fields, VERSION)?;
         Ok(LinkPatch {
+            version,
             url,
             slug,
             title,
@@ -206,9 +233,27 @@ impl LinkPatch {
         })
     }
 
-    /// The link as it is after this patch; a new password is hashed with
-    /// `salt`.
-    pub fn apply(self, mut link: Link, now: UnixMillis, salt: &[u8; SALT_BYTES]) -> Link {
+    /// The version this patch must apply to: `If-Match` (`"3"`, `W/"3"` or
+    /// `*`) and the body's `version`, which must agree when both are sent;
+    /// `None` when neither names one.
+    ///
+    /// # Errors
+    /// A malformed `If-Match`, or one that contradicts the body.
+    pub fn expected_version(&self, header: Option<&str>) -> Result<Option<u64>, Invalid> {
+        match (if_match(header)?, self.version) {
+            (Some(h), Some(b)) if h != b => Err(Invalid::new(
+                "version",
+                format!(
+                    "`version` ({b}) and `If-Match` (\"{h}\") name different versions; send one"
+                ),
+            )),
+            (h, b) => Ok(h.or(b)),
+        }
+    }
+
+    /// The link as it is after this patch, one version on; `password` is
+    /// the hash of the new password when the patch sets one.
+    pub fn apply(self, mut link: Link, now: UnixMillis, password: Option<PasswordHash>) -> Link {
         if let Some(url) = self.url {
             link.url = url;
         }
@@ -221,20 +266,66 @@ impl LinkPatch {
         if let Some(metadata) = self.metadata {
             link.metadata = metadata;
         }
-        self.options.apply(&mut link.options, salt);
+        self.options.apply(&mut link.options, password);
         link.updated_at = now;
+        link.version += 1;
         link
     }
 }
 
-/// Rejects leftover fields, listing the link's fields and its options.
-fn finish(fields: Fields) -> Result<(), Invalid> {
-    let accepted: Vec<&str> = ACCEPTED.iter().chain(options::ACCEPTED).copied().collect();
+/// The version an `If-Match` header names: `"3"` or `W/"3"`; `None` for
+/// no header or `*` (any version).
+///
+/// # Errors
+/// Anything else, naming `If-Match`.
+pub fn if_match(header: Option<&str>) -> Result<Option<u64>, Invalid> {
+    match header.map(str::trim) {
+        None | Some("*") => Ok(None),
+        Some(text) => parse_etag(text).map(Some).ok_or_else(|| {
+            Invalid::new(
+                "If-Match",
+                format!("`If-Match` must be the link's version as an entity tag, e.g. \"3\" (got {text})"),
+            )
+        }),
+    }
+}
+
+/// The version in an entity tag: `"3"` or `W/"3"` (a link's ETag is its
+/// version).
+fn parse_etag(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    text.strip_prefix('"')?
+        .strip_suffix('"')?
+        .parse()
+        .ok()
+        .filter(|&v| v >= 1)
+}
+
+/// The entity tag of a link at `version`.
+pub fn etag(version: u64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Rejects leftover fields, listing the link's fields, its options and
+/// `extra` (what only this request takes).
+fn finish(fields: Fields, extra: &[&str]) -> Result<(), Invalid> {
+    let accepted: Vec<&str> = ACCEPTED
+        .iter()
+        .chain(options::ACCEPTED)
+        .chain(extra)
+        .copied()
+        .collect();
     fields.finish(&accepted)
 }
 
-fn destination(name: &str, text: &str, short_host: &str) -> Result<DestinationUrl, Invalid> {
-    DestinationUrl::parse(text, short_host).map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
+fn destination(
+    name: &str,
+    text: &str,
+    short_hosts: &ShortHosts,
+) -> Result<DestinationUrl, Invalid> {
+    DestinationUrl::parse(text, short_hosts)
+        .map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
 }
 
 fn slug(name: &str, text: &str) -> Result<Slug, Invalid> {
@@ -268,6 +359,9 @@ fn title(fields: &mut Fields) -> Result<Option<Option<String>>, Invalid> {
             format!("`{name}` must not contain control characters"),
         ));
     }
+    if text.chars().any(is_bidi_control) {
+        return Err(bidi(&name));
+    }
     Ok(Some(Some(text)))
 }
 
@@ -286,6 +380,9 @@ fn metadata(fields: &mut Fields) -> Result<Option<Option<Map<String, Value>>>, I
             ))
         }
     };
+    if let Some(path) = bidi_in(&map, &name) {
+        return Err(bidi(&path));
+    }
     let size = Value::Object(map.clone()).to_string().len();
     if size > MAX_METADATA_BYTES {
         return Err(Invalid::new(
@@ -294,6 +391,34 @@ fn metadata(fields: &mut Fields) -> Result<Option<Option<Map<String, Value>>>, I
         ));
     }
     Ok(Some(Some(map)))
+}
+
+fn bidi(field: &str) -> Invalid {
+    Invalid::new(
+        field,
+        format!("`{field}` must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C): they disguise what a reader sees"),
+    )
+}
+
+/// The path (`metadata.a.b`, `metadata.list.0`) of the first key or string
+/// value under `map` holding a bidirectional control character.
+fn bidi_in(map: &Map<String, Value>, path: &str) -> Option<String> {
+    map.iter().find_map(|(key, value)| {
+        let here = format!("{path}.{key}");
+        if key.chars().any(is_bidi_control) {
+            return Some(here);
+        }
+        match value {
+            Value::String(s) => s.chars().any(is_bidi_control).then_some(here),
+            Value::Object(inner) => bidi_in(inner, &here),
+            Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let mut wrapped = Map::new();
+                wrapped.insert(i.to_string(), item.clone());
+                bidi_in(&wrapped, &here)
+            }),
+            _ => None,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -314,10 +439,12 @@ mod tests {
 
     use serde_json::json;
 
-    const SHORT: &str = "smart.link";
+    fn short() -> ShortHosts {
+        ShortHosts::of(["smart.link"])
+    }
 
     fn create(body: Value) -> Result<NewLink, Invalid> {
-        NewLink::from_body(body, SHORT)
+        NewLink::from_body(body, &short())
     }
 
     #[test]
@@ -395,6 +522,26 @@ mod tests {
                 "shortcode",
                 "unknown field",
             ),
+            (
+                json!({"url": "https://good.com@evil.com/"}),
+                "url",
+                "user name or password",
+            ),
+            (
+                json!({"url": "https://e.com", "title": "Invoice \u{202E}fdp.exe"}),
+                "title",
+                "bidirectional control",
+            ),
+            (
+                json!({"url": "https://e.com", "metadata": {"a": {"b": ["ok", "x\u{2066}"]}}}),
+                "metadata.a.b.1",
+                "bidirectional control",
+            ),
+            (
+                json!({"url": "https://e.com", "metadata": {"\u{200F}k": 1}}),
+                "metadata.\u{200F}k",
+                "bidirectional control",
+            ),
         ];
         for (body, field, message) in cases {
             let err = create(body.clone()).unwrap_err();
@@ -405,15 +552,59 @@ mod tests {
 
     #[test]
     fn patch_distinguishes_absent_from_null() {
-        let patch = LinkPatch::from_body(json!({"title": null}), SHORT).unwrap();
+        let patch = LinkPatch::from_body(json!({"title": null}), &short()).unwrap();
         assert_eq!(patch.title, Some(None));
         assert_eq!(patch.metadata, None);
         assert_eq!(patch.url, None);
     }
 
     #[test]
+    fn patch_reads_the_version_and_if_match() {
+        let patch = LinkPatch::from_body(json!({"version": 3}), &short()).unwrap();
+        assert_eq!(patch.version, Some(3));
+        assert_eq!(patch.expected_version(None), Ok(Some(3)));
+        assert_eq!(patch.expected_version(Some("\"3\"")), Ok(Some(3)));
+        assert_eq!(patch.expected_version(Some("W/\"3\"")), Ok(Some(3)));
+        assert_eq!(
+            patch.expected_version(Some("\"4\"")).unwrap_err().field,
+            "version"
+        );
+        let bare = LinkPatch::from_body(json!({}), &short()).unwrap();
+        assert_eq!(bare.expected_version(None), Ok(None));
+        assert_eq!(bare.expected_version(Some("*")), Ok(None));
+        assert_eq!(bare.expected_version(Some(" \"7\" ")), Ok(Some(7)));
+        for bad in ["3", "\"x\"", "\"0\"", "\"-1\""] {
+            assert_eq!(
+                bare.expected_version(Some(bad)).unwrap_err().field,
+                "If-Match",
+                "{bad}"
+            );
+        }
+        for bad in [
+            json!({"version": 0}),
+            json!({"version": "3"}),
+            json!({"version": 1.5}),
+        ] {
+            assert_eq!(
+                LinkPatch::from_body(bad.clone(), &short())
+                    .unwrap_err()
+                    .field,
+                "version",
+                "{bad}"
+            );
+        }
+        // Creating takes no version.
+        assert_eq!(
+            create(json!({"url": "https://e.com", "version": 1}))
+                .unwrap_err()
+                .field,
+            "version"
+        );
+    }
+
+    #[test]
     fn patch_rejects_a_null_url() {
-        let err = LinkPatch::from_body(json!({"url": null}), SHORT).unwrap_err();
+        let err = LinkPatch::from_body(json!({"url": null}), &short()).unwrap_err();
         assert_eq!(err.message, "`url` must be a string, not null");
     }
 }

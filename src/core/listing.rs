@@ -1,4 +1,4 @@
-//! The `GET /v1/links` query: paging in both dialects, search, tag.
+//! Listing queries: paging in both dialects, and `GET /v1/links`'s search and tag.
 
 use super::options::Tag;
 use super::validation::Invalid;
@@ -19,62 +19,119 @@ pub struct ListQuery {
     pub tag: Option<Tag>,
 }
 
+/// `page` and its size, in either dialect: what every listing is paged by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    pub page: u32,
+    pub page_size: u32,
+    /// The name the size came under, to catch both names disagreeing.
+    size_name: Option<&'static str>,
+}
+
+impl Default for Paging {
+    fn default() -> Paging {
+        Paging {
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+            size_name: None,
+        }
+    }
+}
+
+impl Paging {
+    /// Reads `page`, `pageSize` (SmartLinks) or `limit` (SMO1); false for
+    /// any other parameter.
+    ///
+    /// # Errors
+    /// A value out of range or not a number, naming the parameter.
+    pub fn accept(&mut self, name: &str, value: &str) -> Result<bool, Invalid> {
+        let size_name = match name {
+            "page" => {
+                self.page = number(name, value, 1, MAX_PAGE)?;
+                return Ok(true);
+            }
+            "pageSize" => "pageSize",
+            "limit" => "limit",
+            _ => return Ok(false),
+        };
+        let size = number(name, value, 1, MAX_PAGE_SIZE)?;
+        if let Some(other) = self.size_name.filter(|other| *other != size_name) {
+            if size != self.page_size {
+                return Err(Invalid::new(
+                    name,
+                    format!(
+                        "`{other}` and `{name}` are the same setting; send one, or equal values"
+                    ),
+                ));
+            }
+        }
+        self.size_name = Some(size_name);
+        self.page_size = size;
+        Ok(true)
+    }
+
+    pub fn offset(&self) -> u64 {
+        offset(self.page, self.page_size)
+    }
+}
+
+/// The `search` parameter: trimmed, at most [`MAX_SEARCH_CHARS`]; blank
+/// means no search.
+///
+/// # Errors
+/// When it is too long.
+pub fn search(value: &str) -> Result<Option<String>, Invalid> {
+    let text = value.trim();
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Invalid::new(
+            "search",
+            format!("`search` must be at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
 impl ListQuery {
-    /// Reads `page`, `pageSize` (SmartLinks) or `limit` (SMO1), and `search`
-    /// from the query string's pairs; other parameters are ignored.
+    /// Reads `page`, `pageSize` (SmartLinks) or `limit` (SMO1), `search`
+    /// and `tag` from the query string's pairs; other parameters are ignored.
     ///
     /// # Errors
     /// A value out of range or not a number, naming the parameter.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<ListQuery, Invalid> {
-        let mut query = ListQuery {
-            page: 1,
-            page_size: DEFAULT_PAGE_SIZE,
-            search: None,
-            tag: None,
-        };
-        let mut size_name: Option<&str> = None;
+        let mut paging = Paging::default();
+        let mut search_text = None;
+        let mut tag = None;
         for (name, value) in pairs {
+            if paging.accept(name, value)? {
+                continue;
+            }
             match name {
-                "page" => query.page = number(name, value, 1, MAX_PAGE)?,
-                "pageSize" | "limit" => {
-                    let size = number(name, value, 1, MAX_PAGE_SIZE)?;
-                    if let Some(other) = size_name.filter(|other| *other != name) {
-                        if size != query.page_size {
-                            return Err(Invalid::new(
-                                name,
-                                format!("`{other}` and `{name}` are the same setting; send one, or equal values"),
-                            ));
-                        }
-                    }
-                    size_name = Some(name);
-                    query.page_size = size;
-                }
-                "search" => {
-                    let text = value.trim();
-                    if text.chars().count() > MAX_SEARCH_CHARS {
-                        return Err(Invalid::new(
-                            name,
-                            format!("`search` must be at most {MAX_SEARCH_CHARS} characters"),
-                        ));
-                    }
-                    query.search = (!text.is_empty()).then(|| text.to_owned());
-                }
+                "search" => search_text = search(value)?,
                 "tag" => {
-                    let tag =
+                    let parsed =
                         Tag::parse(value).map_err(|e| Invalid::new(name, format!("`tag` {e}")))?;
-                    query.tag = Some(tag);
+                    tag = Some(parsed);
                 }
                 _ => {}
             }
         }
-        Ok(query)
+        Ok(ListQuery {
+            page: paging.page,
+            page_size: paging.page_size,
+            search: search_text,
+            tag,
+        })
     }
 
     pub fn offset(&self) -> u64 {
-        u64::from(self.page.saturating_sub(1)) * u64::from(self.page_size)
+        offset(self.page, self.page_size)
     }
+}
+
+fn offset(page: u32, page_size: u32) -> u64 {
+    u64::from(page.saturating_sub(1)) * u64::from(page_size)
 }
 
 fn number(name: &str, value: &str, min: u32, max: u32) -> Result<u32, Invalid> {

@@ -8,17 +8,26 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
 use url::{Host, Url};
 
-use super::base64;
-
-/// Largest logo fetched or inlined: a logo covers at most a fifth of a 2048 px code,
-/// so a bigger file only costs fetch time and worker memory.
-pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+use super::qr::MAX_LOGO_BYTES;
 /// Redirect hops followed (each re-vetted) before giving up.
 pub const MAX_REDIRECTS: usize = 3;
 /// Longest logo URL accepted (data URLs excepted; those are capped by [`MAX_LOGO_BYTES`]).
 const MAX_URL_BYTES: usize = 2048;
+
+/// Base64 as browsers read it in `data:` URLs (WHATWG forgiving-base64): padding
+/// optional, and stray low bits in the last character ignored.
+const DATA_URL_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// A vetted logo location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +116,9 @@ fn parse_data(rest: &str) -> Result<LogoSource, String> {
     if payload.len() / 4 * 3 > MAX_LOGO_BYTES + 3 {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES / 1024));
     }
-    let bytes = base64::decode(payload.trim()).ok_or("data URL is not valid base64")?;
+    let bytes = DATA_URL_BASE64
+        .decode(payload.trim())
+        .map_err(|e| format!("data URL is not valid base64 ({e})"))?;
     if bytes.len() > MAX_LOGO_BYTES {
         return Err(format!("is larger than {} KiB", MAX_LOGO_BYTES / 1024));
     }
@@ -203,6 +214,9 @@ pub fn is_public_v6(ip: Ipv6Addr) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use base64::engine::general_purpose::STANDARD;
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -305,11 +319,24 @@ mod tests {
         assert_eq!(bytes, b"\x89PNG\r\n\x1a\n");
         assert_eq!(media_type, "image/png");
         assert!(LogoSource::parse("DATA:image/svg+xml;base64,PHN2Zy8+").is_ok());
+        // Unpadded, and with stray bits in the last character, as browsers accept.
+        for lenient in ["iVBORw0KGgo", "iVBORw0KGgp"] {
+            let Ok(LogoSource::Inline { bytes, .. }) =
+                LogoSource::parse(&format!("data:image/png;base64,{lenient}"))
+            else {
+                panic!("{lenient} refused");
+            };
+            assert_eq!(bytes, b"\x89PNG\r\n\x1a\n");
+        }
         for bad in [
             "data:text/html;base64,PGI+",
             "data:image/png,rawbytes",
             "data:image/png;base64",
             "data:image/png;base64,!!!",
+            "data:image/png;base64,Zg===",
+            "data:image/png;base64,Z",
+            "data:image/png;base64,Zm 9v",
+            "data:image/png;base64,Zm9v-_",
         ] {
             assert!(LogoSource::parse(bad).is_err(), "{bad}");
         }
@@ -323,5 +350,56 @@ mod tests {
         assert!(is_image_type("IMAGE/SVG+XML; charset=utf-8"));
         assert!(!is_image_type("text/html"));
         assert!(!is_image_type(""));
+    }
+
+    /// What every accepted source must satisfy, whatever text it came from.
+    fn check(parsed: Result<LogoSource, String>) -> Result<(), TestCaseError> {
+        match parsed {
+            Ok(LogoSource::Inline { bytes, media_type }) => {
+                prop_assert!(bytes.len() <= MAX_LOGO_BYTES);
+                prop_assert!(media_type.starts_with("image/"));
+            }
+            Ok(LogoSource::Remote(url)) => {
+                prop_assert_eq!(url.scheme(), "https");
+                prop_assert_eq!(vet(&url), Ok(()));
+            }
+            Err(message) => prop_assert!(!message.is_empty()),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_is_vetted_or_refused(text in "(?s).{0,300}") {
+            check(LogoSource::parse(&text))?;
+        }
+
+        #[test]
+        fn arbitrary_urls_on_any_host_are_vetted_or_refused(
+            scheme in "(https?|ftp|data|HTTPS)",
+            userinfo in "([a-z]{1,4}(:[a-z]{0,4})?@)?",
+            host in "(\\[[0-9a-f:.]{0,30}\\]|[0-9.]{1,16}|[a-z0-9.-]{0,20}|[0-9]{1,12}|0x[0-9a-f]{1,8})",
+            rest in "(?s).{0,40}",
+        ) {
+            check(LogoSource::parse(&format!("{scheme}://{userinfo}{host}{rest}")))?;
+        }
+
+        #[test]
+        fn arbitrary_data_urls_are_decoded_or_refused(meta in "(?s).{0,40}", payload in "(?s).{0,200}") {
+            check(LogoSource::parse(&format!("data:{meta},{payload}")))?;
+            check(LogoSource::parse(&format!("data:image/png;base64,{payload}")))?;
+        }
+
+        #[test]
+        fn base64_of_any_bytes_reads_back_padded_or_not(
+            bytes in proptest::collection::vec(any::<u8>(), 0..2000),
+            padded in any::<bool>(),
+            media_type in proptest::sample::select(&["image/png", "image/jpeg", "image/svg+xml"][..]),
+        ) {
+            let text = STANDARD.encode(&bytes);
+            let text = if padded { text.as_str() } else { text.trim_end_matches('=') };
+            let parsed = LogoSource::parse(&format!("data:{media_type};base64,{text}"));
+            prop_assert_eq!(parsed, Ok(LogoSource::Inline { bytes, media_type: media_type.to_owned() }));
+        }
     }
 }

@@ -1,23 +1,28 @@
 //! Smart-link options (issue 6): device targets, expiry and its fallback,
-//! click cap, password, redirect type, query forwarding, UTM, tags and disabling.
+//! click cap, password, redirect type, query forwarding, UTM, tags and
+//! disabling; and (issue 12) geo targets, A/B test variants and the social
+//! preview, whose types and rules are `core::routing`'s.
 //!
 //! Each option has a camelCase name and, where it differs, a snake_case
 //! alias (`expiresAt` / `expires_at`); errors name the field as sent.
 //! [`OptionsInput`] is what a create or PATCH body says about them;
 //! [`Options`] is what a link has.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::destination::DestinationUrl;
+use super::destination::{DestinationUrl, ShortHosts};
 use super::fields::{kind, Fields, Present};
-use super::password::{PasswordHash, SALT_BYTES};
+use super::password::PasswordHash;
+use super::routing::{GeoTargets, SocialPreview, TestVariants};
 use super::time::UnixMillis;
 use super::validation::Invalid;
+
+mod utm;
+pub use utm::{Utm, MAX_UTM_CHARS};
 
 pub const MAX_TAGS: usize = 10;
 pub const MAX_TAG_CHARS: usize = 32;
 pub const MAX_PASSWORD_CHARS: usize = 128;
-pub const MAX_UTM_CHARS: usize = 256;
 
 const IOS: &[&str] = &["ios"];
 const ANDROID: &[&str] = &["android"];
@@ -30,6 +35,9 @@ const FORWARD_QUERY: &[&str] = &["forwardQuery", "forward_query"];
 const UTM: &[&str] = &["utm"];
 const TAGS: &[&str] = &["tags"];
 const DISABLED: &[&str] = &["disabled"];
+const GEO: &[&str] = &["geo"];
+const TEST_VARIANTS: &[&str] = &["testVariants", "test_variants"];
+const OG: &[&str] = &["og"];
 
 /// The option names, for the "accepted fields are …" message.
 pub const ACCEPTED: &[&str] = &[
@@ -44,6 +52,9 @@ pub const ACCEPTED: &[&str] = &[
     "utm",
     "tags",
     "disabled",
+    "geo",
+    "testVariants (or test_variants)",
+    "og",
 ];
 
 /// The redirect's status code. 302 by default: 301 and 308 are cached by
@@ -75,85 +86,6 @@ impl RedirectType {
             308 => Some(RedirectType::PermanentRedirect),
             _ => None,
         }
-    }
-}
-
-/// UTM parameters added to the destination at redirect time.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Utm {
-    pub source: Option<String>,
-    pub medium: Option<String>,
-    pub campaign: Option<String>,
-    pub term: Option<String>,
-    pub content: Option<String>,
-}
-
-/// The `utm` object's keys, and the query parameter each becomes.
-const UTM_KEYS: [(&str, &str); 5] = [
-    ("source", "utm_source"),
-    ("medium", "utm_medium"),
-    ("campaign", "utm_campaign"),
-    ("term", "utm_term"),
-    ("content", "utm_content"),
-];
-
-impl Utm {
-    pub fn is_empty(&self) -> bool {
-        self.pairs().next().is_none()
-    }
-
-    /// `(utm key, value)` for the keys set, in the fixed order above.
-    pub fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        let values = [
-            &self.source,
-            &self.medium,
-            &self.campaign,
-            &self.term,
-            &self.content,
-        ];
-        UTM_KEYS
-            .iter()
-            .zip(values)
-            .filter_map(|(&(key, _), v)| v.as_deref().map(|v| (key, v)))
-    }
-
-    /// `(query parameter, value)` for the keys set: `("utm_source", "x")`.
-    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.entries().map(|(key, value)| {
-            let param = UTM_KEYS
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map_or(key, |(_, p)| p);
-            (param, value)
-        })
-    }
-
-    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
-        match key {
-            "source" => Some(&mut self.source),
-            "medium" => Some(&mut self.medium),
-            "campaign" => Some(&mut self.campaign),
-            "term" => Some(&mut self.term),
-            "content" => Some(&mut self.content),
-            _ => None,
-        }
-    }
-
-    /// Reads a stored `{"source": …}` object; unknown keys are ignored.
-    pub fn from_map(map: &Map<String, Value>) -> Utm {
-        let mut utm = Utm::default();
-        for (key, value) in map {
-            if let (Some(slot), Some(text)) = (utm.slot(key), value.as_str()) {
-                *slot = Some(text.to_owned());
-            }
-        }
-        utm
-    }
-
-    pub fn to_map(&self) -> Map<String, Value> {
-        self.entries()
-            .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
-            .collect()
     }
 }
 
@@ -209,6 +141,9 @@ pub struct Options {
     pub utm: Utm,
     pub tags: Vec<Tag>,
     pub disabled: bool,
+    pub geo: GeoTargets,
+    pub test_variants: TestVariants,
+    pub og: Option<SocialPreview>,
 }
 
 impl Default for Options {
@@ -225,6 +160,9 @@ impl Default for Options {
             utm: Utm::default(),
             tags: Vec::new(),
             disabled: false,
+            geo: GeoTargets::default(),
+            test_variants: TestVariants::default(),
+            og: None,
         }
     }
 }
@@ -238,7 +176,7 @@ pub struct OptionsInput {
     pub expires_at: Option<Option<UnixMillis>>,
     pub expired_url: Option<Option<DestinationUrl>>,
     pub max_clicks: Option<Option<u32>>,
-    /// The plain password, hashed by [`OptionsInput::apply`].
+    /// The plain password; the caller hashes it (WebCrypto) for [`OptionsInput::apply`].
     pub password: Option<Option<String>>,
     /// `null` resets to the default, 302.
     pub redirect_type: Option<RedirectType>,
@@ -248,6 +186,11 @@ pub struct OptionsInput {
     /// Replaces the whole list; `null` clears it.
     pub tags: Option<Vec<Tag>>,
     pub disabled: Option<bool>,
+    /// Replaces the whole map; `null` (or `{}`) clears it.
+    pub geo: Option<GeoTargets>,
+    /// Replaces the whole test; `null` ends it.
+    pub test_variants: Option<TestVariants>,
+    pub og: Option<Option<SocialPreview>>,
 }
 
 impl OptionsInput {
@@ -255,7 +198,7 @@ impl OptionsInput {
     ///
     /// # Errors
     /// The first invalid option, by the name the client used.
-    pub fn read(fields: &mut Fields, short_host: &str) -> Result<OptionsInput, Invalid> {
+    pub fn read(fields: &mut Fields, short_host: &ShortHosts) -> Result<OptionsInput, Invalid> {
         let url = |fields: &mut Fields, names| -> Result<Option<Option<DestinationUrl>>, Invalid> {
             nullable(fields, names, |name, value| {
                 let text = string(name, value)?;
@@ -313,15 +256,27 @@ impl OptionsInput {
                     })
             })?
             .map(Option::unwrap_or_default),
-            forward_query: boolean(fields, FORWARD_QUERY)?,
-            utm: nullable(fields, UTM, utm)?.map(Option::unwrap_or_default),
+            forward_query: fields.boolean(FORWARD_QUERY)?,
+            utm: nullable(fields, UTM, utm::parse)?.map(Option::unwrap_or_default),
             tags: nullable(fields, TAGS, tags)?.map(Option::unwrap_or_default),
-            disabled: boolean(fields, DISABLED)?,
+            disabled: fields.boolean(DISABLED)?,
+            geo: nullable(fields, GEO, |name, value| {
+                GeoTargets::parse(name, value, short_host)
+            })?
+            .map(Option::unwrap_or_default),
+            test_variants: nullable(fields, TEST_VARIANTS, |name, value| {
+                TestVariants::parse(name, value, short_host)
+            })?
+            .map(Option::unwrap_or_default),
+            og: nullable(fields, OG, |name, value| {
+                SocialPreview::parse(name, value, short_host)
+            })?,
         })
     }
 
-    /// Applies this input to `options`; a new password is hashed with `salt`.
-    pub fn apply(self, options: &mut Options, salt: &[u8; SALT_BYTES]) {
+    /// Applies this input to `options`; `password` is the hash of the new
+    /// password when this input sets one.
+    pub fn apply(self, options: &mut Options, password: Option<PasswordHash>) {
         if let Some(ios) = self.ios {
             options.ios = ios;
         }
@@ -337,8 +292,8 @@ impl OptionsInput {
         if let Some(max_clicks) = self.max_clicks {
             options.max_clicks = max_clicks;
         }
-        if let Some(password) = self.password {
-            options.password = password.map(|p| PasswordHash::derive(&p, salt));
+        if let Some(new) = self.password {
+            options.password = new.and(password);
         }
         if let Some(redirect_type) = self.redirect_type {
             options.redirect_type = redirect_type;
@@ -355,11 +310,23 @@ impl OptionsInput {
         if let Some(disabled) = self.disabled {
             options.disabled = disabled;
         }
+        if let Some(geo) = self.geo {
+            options.geo = geo;
+        }
+        if let Some(test_variants) = self.test_variants {
+            options.test_variants = test_variants;
+        }
+        if let Some(og) = self.og {
+            options.og = og;
+        }
     }
 
-    /// Whether a new password is being set (so a salt is worth drawing).
-    pub fn sets_password(&self) -> bool {
-        matches!(self.password, Some(Some(_)))
+    /// The new password this input sets, to be hashed before [`Self::apply`].
+    pub fn new_password(&self) -> Option<&str> {
+        match &self.password {
+            Some(Some(password)) => Some(password),
+            _ => None,
+        }
     }
 }
 
@@ -386,70 +353,6 @@ fn string(name: &str, value: Value) -> Result<String, Invalid> {
             format!("`{name}` must be a string or null, not {}", kind(&other)),
         )),
     }
-}
-
-fn boolean(fields: &mut Fields, names: &[&str]) -> Result<Option<bool>, Invalid> {
-    match fields.take(names)? {
-        None => Ok(None),
-        Some(Present {
-            value: Value::Bool(b),
-            ..
-        }) => Ok(Some(b)),
-        Some(Present { name, value }) => Err(Invalid::new(
-            &name,
-            format!("`{name}` must be true or false, not {}", kind(&value)),
-        )),
-    }
-}
-
-fn utm(name: &str, value: Value) -> Result<Utm, Invalid> {
-    let Value::Object(map) = value else {
-        return Err(Invalid::new(
-            name,
-            format!(
-                "`{name}` must be an object such as {{\"source\": \"newsletter\"}}, not {}",
-                kind(&value)
-            ),
-        ));
-    };
-    let mut utm = Utm::default();
-    for (key, value) in map {
-        let field = format!("{name}.{key}");
-        let Some(slot) = utm.slot(&key) else {
-            return Err(Invalid::new(
-                &field,
-                format!(
-                    "`{field}` is not a UTM key; use source, medium, campaign, term or content"
-                ),
-            ));
-        };
-        *slot = match value {
-            Value::Null => None,
-            Value::String(text) => {
-                let chars = text.chars().count();
-                if chars == 0 || chars > MAX_UTM_CHARS {
-                    return Err(Invalid::new(
-                        &field,
-                        format!("`{field}` must be 1 to {MAX_UTM_CHARS} characters"),
-                    ));
-                }
-                if text.chars().any(char::is_control) {
-                    return Err(Invalid::new(
-                        &field,
-                        format!("`{field}` must not contain control characters"),
-                    ));
-                }
-                Some(text)
-            }
-            other => {
-                return Err(Invalid::new(
-                    &field,
-                    format!("`{field}` must be a string or null, not {}", kind(&other)),
-                ))
-            }
-        };
-    }
-    Ok(utm)
 }
 
 /// Up to [`MAX_TAGS`] tags; duplicates (after lowercasing) are dropped.

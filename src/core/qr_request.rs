@@ -28,12 +28,14 @@ pub struct QrRequest {
 
 impl QrRequest {
     /// Reads `size`, `format`, `margin`, `errorCorrection`, `dotsColor`,
-    /// `backgroundColor` and `logo` from query pairs; anything else is refused so a
-    /// typo is reported rather than silently ignored.
+    /// `backgroundColor` and `logo` from query pairs, over `base` (a link's saved
+    /// style, or the defaults); anything else is refused so a typo is reported rather
+    /// than silently ignored.
     ///
     /// # Errors
     /// The first invalid or unknown parameter.
     pub fn from_query<'a>(
+        base: QrOptions,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<QrRequest, Invalid> {
         let mut raw = Raw::default();
@@ -70,15 +72,35 @@ impl QrRequest {
         };
         let size = number("size", raw.size.as_ref())?;
         let margin = number("margin", raw.margin.as_ref())?;
-        build(
-            size,
-            margin,
-            raw.format.as_deref(),
-            raw.ec.as_deref(),
-            raw.dots.as_deref(),
-            raw.background.as_deref(),
-            raw.logo.as_deref(),
-        )
+        build(base, size, margin, &raw)
+    }
+
+    /// Reads the public `GET /{slug}/qr` query: only `format` (svg or png). The
+    /// link's owner chooses everything else (its saved style); a visitor's `logo`,
+    /// `size` or colours are refused by name, so nobody can make the worker fetch a
+    /// URL or draw a costly image, nor defeat caching with options.
+    ///
+    /// # Errors
+    /// Any other parameter, or a bad or repeated `format`.
+    pub fn public_format<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Format, Invalid> {
+        let mut format = None;
+        for (name, value) in pairs {
+            if name != "format" {
+                return Err(Invalid::new(
+                    name,
+                    format!("`{name}` cannot be chosen here: this code shows the style its link's owner saved (PUT /v1/links/{{idOrSlug}}/qr-style); only `format` (svg or png) may be given"),
+                ));
+            }
+            if format
+                .replace(Format::parse(value).map_err(|e| invalid(&e))?)
+                .is_some()
+            {
+                return Err(Invalid::new("format", "`format` is given twice"));
+            }
+        }
+        Ok(format.unwrap_or_default())
     }
 
     /// Reads a `POST /v1/qr-codes` body: exactly one of `linkId`, `slug` (alias
@@ -140,15 +162,15 @@ impl QrRequest {
             "errorCorrection",
             "style",
         ])?;
-        let request = build(
-            size,
-            margin,
-            format.as_deref(),
-            ec.as_deref(),
-            dots.as_deref(),
-            background.as_deref(),
-            logo.as_deref(),
-        )?;
+        let raw = Raw {
+            format,
+            ec,
+            dots,
+            background,
+            logo,
+            ..Raw::default()
+        };
+        let request = build(QrOptions::default(), size, margin, &raw)?;
         Ok((target, request))
     }
 
@@ -209,16 +231,21 @@ pub fn invalid(error: &QrError) -> Invalid {
     Invalid::new(error.field().unwrap_or("style"), error.to_string())
 }
 
+/// `base` with the sent options applied: the numbers parsed, the rest as text in `raw`.
 fn build(
+    base: QrOptions,
     size: Option<u64>,
     margin: Option<u64>,
-    format: Option<&str>,
-    ec: Option<&str>,
-    dots: Option<&str>,
-    background: Option<&str>,
-    logo: Option<&str>,
+    raw: &Raw,
 ) -> Result<QrRequest, Invalid> {
-    let mut options = QrOptions::default();
+    let (format, ec, dots, background, logo) = (
+        raw.format.as_deref(),
+        raw.ec.as_deref(),
+        raw.dots.as_deref(),
+        raw.background.as_deref(),
+        raw.logo.as_deref(),
+    );
+    let mut options = base;
     // Values past u32 are out of range anyway; saturate so the range error reports them.
     let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
     if let Some(size) = size {
@@ -256,12 +283,44 @@ fn build(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
     use serde_json::json;
 
     use super::*;
 
     fn query(q: &[(&str, &str)]) -> Result<QrRequest, Invalid> {
-        QrRequest::from_query(q.iter().copied())
+        QrRequest::from_query(QrOptions::default(), q.iter().copied())
+    }
+
+    #[test]
+    fn query_options_apply_over_a_saved_style() {
+        let saved = QrOptions {
+            size: 300,
+            dark: Rgba::opaque(0, 0, 0x80),
+            ..QrOptions::default()
+        };
+        let r = QrRequest::from_query(saved, [("margin", "1")]).unwrap();
+        assert_eq!(
+            (r.options.size, r.options.margin, r.options.dark),
+            (300, 1, saved.dark)
+        );
+    }
+
+    #[test]
+    fn the_public_query_takes_only_a_format() {
+        let public = |q: &[(&str, &str)]| QrRequest::public_format(q.iter().copied());
+        assert_eq!(public(&[]), Ok(Format::Svg));
+        assert_eq!(public(&[("format", "PNG")]), Ok(Format::Png));
+        for (q, field) in [
+            (vec![("logo", "https://example.com/x.png")], "logo"),
+            (vec![("size", "2048")], "size"),
+            (vec![("dotsColor", "#000")], "dotsColor"),
+            (vec![("v", "1")], "v"),
+            (vec![("format", "gif")], "format"),
+            (vec![("format", "svg"), ("format", "png")], "format"),
+        ] {
+            assert_eq!(public(&q).unwrap_err().field, field, "{q:?}");
+        }
     }
 
     #[test]
@@ -369,5 +428,47 @@ mod tests {
                 .unwrap()
                 .etag("https://s.test/a?qr=1", None)
         );
+    }
+
+    const NAMES: [&str; 8] = [
+        "size",
+        "format",
+        "margin",
+        "errorCorrection",
+        "dotsColor",
+        "backgroundColor",
+        "logo",
+        "other",
+    ];
+
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(&NAMES[..]).prop_map(str::to_owned),
+            "(?s).{0,10}"
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,5}",
+            "#[0-9a-fA-F]{0,9}",
+            "(svg|png|L|M|Q|H)",
+            "(?s).{0,30}"
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_query_pairs_are_a_valid_request_or_say_what_to_fix(
+            pairs in proptest::collection::vec((name(), value()), 0..6)
+        ) {
+            match QrRequest::from_query(QrOptions::default(), pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
+                Ok(request) => prop_assert_eq!(request.options.validate(), Ok(())),
+                Err(invalid) => {
+                    prop_assert!(!invalid.field.is_empty() || pairs.iter().any(|(n, _)| n.is_empty()));
+                    prop_assert!(!invalid.message.is_empty());
+                }
+            }
+        }
     }
 }

@@ -8,8 +8,16 @@
 //!    a reached click cap (`maxClicks`) is a second reason to expire, with
 //!    the same fallback ([`cap_reached`]);
 //! 3. password, unless the visitor proved it → the form (or 401/403 JSON);
-//! 4. destination: the iOS or Android target for those platforms, else the
-//!    URL, with UTM parameters and the visitor's query merged in.
+//! 4. routing (DESIGN.md §3), the first that applies:
+//!    a. the social preview (`og`), for a link-unfurling bot → a 200 page;
+//!    b. the device target: iOS or Android, for those platforms;
+//!    c. the geo target of the visitor's country;
+//!    d. the visitor's A/B test variant;
+//!    e. the destination;
+//!
+//!    with UTM parameters and the visitor's query merged in.
+//!
+//! The decision names what it served ([`Target`]) for analytics.
 //!
 //! The cap is the one check the KV record cannot answer: only the link's
 //! ClickCounter knows the count. So a capped link's redirect to its
@@ -25,9 +33,10 @@ use super::ids::LinkId;
 use super::link::Link;
 use super::options::{RedirectType, Utm};
 use super::password::PasswordHash;
+use super::routing::{CountryCode, GeoTargets, SocialPreview, Target, TestVariants};
 use super::scan::MARKER_NAME;
 use super::time::UnixMillis;
-use super::useragent::{classify, Platform};
+use super::useragent::{classify, is_unfurler, Platform};
 
 /// Everything the hot path reads, in one KV value (format: `store::kv`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +53,9 @@ pub struct RedirectRecord {
     pub forward_query: bool,
     pub utm: Utm,
     pub disabled: bool,
+    pub geo: GeoTargets,
+    pub test_variants: TestVariants,
+    pub og: Option<SocialPreview>,
 }
 
 impl RedirectRecord {
@@ -62,6 +74,9 @@ impl RedirectRecord {
             forward_query: o.forward_query,
             utm: o.utm.clone(),
             disabled: o.disabled,
+            geo: o.geo.clone(),
+            test_variants: o.test_variants.clone(),
+            og: o.og.clone(),
         }
     }
 
@@ -93,12 +108,26 @@ impl RedirectRecord {
             forward_query: true,
             utm: Utm::default(),
             disabled: false,
+            geo: GeoTargets::default(),
+            test_variants: TestVariants::default(),
+            og: None,
         }
     }
 
     /// Whether the link has expired at `now`.
     pub fn expired(&self, now: UnixMillis) -> bool {
         self.expires_at.is_some_and(|at| now >= at)
+    }
+
+    /// Whether deciding needs the visitor's fingerprint (an A/B test),
+    /// so other links never pay for computing it.
+    pub fn needs_fingerprint(&self) -> bool {
+        !self.test_variants.is_empty()
+    }
+
+    /// Whether deciding needs the visitor's country (geo targets).
+    pub fn needs_country(&self) -> bool {
+        !self.geo.is_empty()
     }
 }
 
@@ -123,6 +152,11 @@ pub struct Visit<'a> {
     /// A POST of the password form: answered with a 303 so the browser
     /// follows it with a GET whatever the link's redirect type.
     pub form_post: bool,
+    /// `request.cf.country`, when the link has geo targets.
+    pub country: Option<&'a str>,
+    /// The visitor's fingerprint (`core::fingerprint`), when the link has an
+    /// A/B test: it picks the variant. Without it, the test is skipped.
+    pub fingerprint: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,13 +172,19 @@ pub enum Decision {
     Redirect {
         status: u16,
         location: String,
+        target: Target,
+    },
+    /// A 200 page with the link's social preview, for an unfurling bot;
+    /// `location` is where the redirect would have sent it, for a link on
+    /// the page.
+    Preview {
+        preview: SocialPreview,
+        location: String,
     },
     /// 410 with a page.
     Gone(GoneReason),
     /// The password form (again, with an error, when `wrong`).
-    PasswordRequired {
-        wrong: bool,
-    },
+    PasswordRequired { wrong: bool },
 }
 
 /// The decision for one visit.
@@ -160,24 +200,52 @@ pub fn decide(record: &RedirectRecord, visit: &Visit) -> Decision {
             wrong: visit.password == PasswordProof::Wrong,
         };
     }
-    let target = match (&record.ios, &record.android) {
-        (None, None) => &record.url,
-        // Classifying costs a few substring scans: only links with targets pay.
-        (ios, android) => match classify(visit.user_agent, false).platform {
-            Platform::Ios => ios.as_ref().unwrap_or(&record.url),
-            Platform::Android => android.as_ref().unwrap_or(&record.url),
-            Platform::Web => &record.url,
-        },
-    };
+    let (target, url) = route(record, visit);
     let forwarded = visit.query.filter(|_| record.forward_query);
+    let location = merge_query(url, &record.utm, forwarded);
+    if let Some(og) = &record.og {
+        if is_unfurler(visit.user_agent) {
+            return Decision::Preview {
+                preview: og.clone(),
+                location,
+            };
+        }
+    }
     Decision::Redirect {
         status: if visit.form_post {
             303
         } else {
             record.redirect_type.status()
         },
-        location: merge_query(target, &record.utm, forwarded),
+        location,
+        target,
     }
+}
+
+/// Where a visitor is sent: the first of device target, geo target, A/B
+/// variant and destination that applies.
+fn route<'r>(record: &'r RedirectRecord, visit: &Visit) -> (Target, &'r str) {
+    // Classifying costs a few substring scans: only links with targets pay.
+    if record.ios.is_some() || record.android.is_some() {
+        match (
+            classify(visit.user_agent, false).platform,
+            &record.ios,
+            &record.android,
+        ) {
+            (Platform::Ios, Some(ios), _) => return (Target::Ios, ios),
+            (Platform::Android, _, Some(android)) => return (Target::Android, android),
+            _ => {}
+        }
+    }
+    if let Some(country) = visit.country.and_then(CountryCode::parse) {
+        if let Some(url) = record.geo.get(country) {
+            return (Target::Geo(country), url.as_str());
+        }
+    }
+    if let Some((number, url)) = visit.fingerprint.and_then(|f| record.test_variants.pick(f)) {
+        return (Target::Variant(number), url.as_str());
+    }
+    (Target::Default, &record.url)
 }
 
 /// An expired or capped link: `expiredUrl` with a 302, else 410.
@@ -188,6 +256,7 @@ fn over(record: &RedirectRecord, reason: GoneReason) -> Decision {
         Some(fallback) => Decision::Redirect {
             status: 302,
             location: fallback.clone(),
+            target: Target::Fallback,
         },
         None => Decision::Gone(reason),
     }
@@ -214,12 +283,13 @@ pub fn within_cap(counted: i64, cap: u32) -> bool {
 
 /// `destination` with UTM parameters and the visitor's query merged in.
 ///
-/// Precedence for one name, lowest first: the destination's own parameter,
-/// then the link's UTM value, then the visitor's value(s). A parameter that
-/// is overridden is removed where it stood; the destination's others keep
-/// their place and spelling, then come the UTM parameters, then the
-/// visitor's, in the order sent. The visitor's `qr` marker is dropped, and
-/// a fragment stays at the end.
+/// The link's parameters win: its UTM values replace the destination's own
+/// parameters of the same name, and a visitor's parameter is added only
+/// when the link has none of that name, so `?next=`, `?aff=` or `utm_*` from
+/// whoever shares the short URL cannot redirect or re-attribute the link.
+/// The destination's parameters keep their place and spelling, then come
+/// the UTM parameters, then the visitor's others in the order sent. The
+/// visitor's `qr` marker is dropped, and a fragment stays at the end.
 pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> String {
     let visitor: Vec<&str> = visitor
         .unwrap_or_default()
@@ -229,31 +299,41 @@ pub fn merge_query(destination: &str, utm: &Utm, visitor: Option<&str>) -> Strin
     if visitor.is_empty() && utm.is_empty() {
         return destination.to_owned();
     }
-    let visitor_names: HashSet<String> = visitor.iter().map(|s| name_of(s)).collect();
-    let utm: Vec<(&str, &str)> = utm
-        .pairs()
-        .filter(|(name, _)| !visitor_names.contains(*name))
-        .collect();
+    let utm: Vec<(&str, &str)> = utm.pairs().collect();
     let (base, fragment) = match destination.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (destination, None),
     };
     let (path, own) = base.split_once('?').unwrap_or((base, ""));
+    let own: Vec<&str> = own.split('&').filter(|s| !s.is_empty()).collect();
+    // Only a visitor's query needs the link's names (the redirect's hot path).
+    let link_names: HashSet<String> = if visitor.is_empty() {
+        HashSet::new()
+    } else {
+        own.iter()
+            .map(|s| name_of(s))
+            .chain(utm.iter().map(|(name, _)| (*name).to_owned()))
+            .collect()
+    };
     let mut query: Vec<String> = own
-        .split('&')
-        .filter(|s| !s.is_empty())
+        .iter()
         .filter(|s| {
             let name = name_of(s);
-            !visitor_names.contains(&name) && !utm.iter().any(|(n, _)| *n == name)
+            !utm.iter().any(|(n, _)| *n == name)
         })
-        .map(str::to_owned)
+        .map(|s| (*s).to_owned())
         .collect();
     query.extend(utm.iter().map(|(name, value)| {
         form_urlencoded::Serializer::new(String::new())
             .append_pair(name, value)
             .finish()
     }));
-    query.extend(visitor.iter().map(|s| (*s).to_owned()));
+    query.extend(
+        visitor
+            .iter()
+            .filter(|s| !link_names.contains(&name_of(s)))
+            .map(|s| (*s).to_owned()),
+    );
     let mut out = String::with_capacity(destination.len() + 64);
     out.push_str(path);
     if !query.is_empty() {
@@ -275,5 +355,7 @@ fn name_of(segment: &str) -> String {
         .unwrap_or_default()
 }
 
+#[cfg(test)]
+mod routing_tests;
 #[cfg(test)]
 mod tests;

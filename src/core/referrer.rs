@@ -115,10 +115,29 @@ mod tests {
         assert_eq!(host(&long), "direct");
     }
 
+    /// A reported host is `direct` or a normalised host name.
+    fn check(host: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        if host != DIRECT {
+            proptest::prop_assert!(!host.is_empty() && host.len() <= MAX_HOST_LEN, "{host}");
+            proptest::prop_assert!(!host.starts_with("www.") && !host.ends_with('.'), "{host}");
+            proptest::prop_assert!(!host.chars().any(|c| c.is_ascii_uppercase()), "{host}");
+        }
+        Ok(())
+    }
+
     proptest::proptest! {
         #[test]
-        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
-            let _ = referrer_host(Some(&text));
+        fn arbitrary_text_gives_direct_or_a_normalised_host(text in "(?s).{0,200}") {
+            check(&referrer_host(Some(&text)))?;
+        }
+
+        #[test]
+        fn arbitrary_urls_give_direct_or_a_normalised_host(
+            scheme in "(https?|android-app|about|data|[a-z]{1,8})",
+            host in "(?s)(www\\.)?(\\[[0-9a-f:.]{0,20}\\]|[0-9.]{1,16}|[A-Za-z0-9.-]{0,30}|.{0,20})\\.?",
+            rest in "(?s).{0,40}",
+        ) {
+            check(&referrer_host(Some(&format!("{scheme}://{host}{rest}"))))?;
         }
     }
 }

@@ -10,11 +10,33 @@ pub const GENERATED_LEN: usize = 7;
 /// Entropy [`Slug::generate`] needs.
 pub const GENERATED_ENTROPY: usize = random::entropy_for(GENERATED_LEN);
 
-/// First path segments the worker itself serves, or may serve one day; a
-/// slug must not shadow them. Compared case-insensitively so `V1` can't
-/// pose as the API either.
+/// Path words the worker serves (`/health`, `/v1`, `/{slug}/qr`, the
+/// dashboard and its assets, `/docs`) or may serve one day; a slug must not
+/// shadow them, nor be one that can never be reached (`/qr` is a QR code's
+/// suffix, never a redirect). Compared case-insensitively so `V1` can't
+/// pose as the API either. `favicon.ico` and `robots.txt` cannot be slugs
+/// anyway (no `.`); their stems are reserved with them.
 const RESERVED: &[&str] = &[
-    "_", "admin", "api", "assets", "docs", "favicon", "health", "robots", "static", "v1", "v2",
+    "_",
+    "admin",
+    "api",
+    "assets",
+    "dashboard",
+    "docs",
+    "favicon",
+    "favicon.ico",
+    "health",
+    "links",
+    "login",
+    "logout",
+    "qr",
+    "robots",
+    "robots.txt",
+    "settings",
+    "signup",
+    "static",
+    "v1",
+    "v2",
 ];
 
 /// A valid slug: `[A-Za-z0-9_-]{1,64}`, not starting with `link_` (that
@@ -109,6 +131,14 @@ mod tests {
             ("API", "reserved"),
             ("health", "reserved"),
             ("_internal", "reserved"),
+            ("qr", "reserved"),
+            ("QR", "reserved"),
+            ("dashboard", "reserved"),
+            ("login", "reserved"),
+            ("signup", "reserved"),
+            ("logout", "reserved"),
+            ("settings", "reserved"),
+            ("links", "reserved"),
         ];
         for (text, reason) in cases {
             let err = Slug::parse(text).unwrap_err();

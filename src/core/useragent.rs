@@ -191,6 +191,48 @@ const BOT_TOKENS: &[&str] = &[
     "http-client",
 ];
 
+/// Link-unfurling bots: the fetchers chat and social apps send to build a
+/// link's preview card, lowercased. They get a link's social preview
+/// (`og`) instead of its redirect, and count as bots whether or not a
+/// [`BOT_TOKENS`] entry matches them too.
+const UNFURLER_TOKENS: &[&str] = &[
+    "twitterbot",
+    // Facebook, Messenger, Instagram; iMessage and LINE send it too.
+    "facebookexternalhit",
+    "facebookcatalog",
+    "linkedinbot",
+    "slackbot",
+    "slack-imgproxy",
+    "discordbot",
+    "telegrambot",
+    // WhatsApp's fetcher; Signal sends it as well.
+    "whatsapp",
+    "applebot",
+    // Skype and Microsoft Teams.
+    "skypeuripreview",
+    "microsoftpreview",
+    "bingpreview",
+    "pinterestbot",
+    "redditbot",
+    "embedly",
+    "iframely",
+    "vkshare",
+    "mastodon",
+    "bluesky cardyb",
+    "snap url preview",
+    "kakaotalk-scrap",
+    "quora link preview",
+    // Google Chat and Google+ snippets.
+    "google-pagerenderer",
+    "bitlybot",
+];
+
+/// Whether the User-Agent is a link-unfurling bot ([`UNFURLER_TOKENS`]).
+pub fn is_unfurler(user_agent: &str) -> bool {
+    let ua = user_agent.trim().to_ascii_lowercase();
+    UNFURLER_TOKENS.iter().any(|t| ua.contains(t))
+}
+
 /// Brand names that contain the generic `bot` token but are phones, lowercased.
 const NOT_BOTS: &[&str] = &["cubot"];
 
@@ -281,7 +323,11 @@ fn device(ua: &str, os: Os) -> Device {
 }
 
 fn is_bot_ua(ua: &str) -> bool {
-    BOT_TOKENS.iter().any(|t| ua.contains(t)) || has_generic_bot_token(ua)
+    BOT_TOKENS
+        .iter()
+        .chain(UNFURLER_TOKENS)
+        .any(|t| ua.contains(t))
+        || has_generic_bot_token(ua)
 }
 
 /// `bot` anywhere (Googlebot, AhrefsBot, GPTBot), except inside a phone brand.

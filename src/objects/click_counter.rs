@@ -106,8 +106,8 @@ impl DurableObject for ClickCounter {
                 };
                 let sql = self.sql()?;
                 let counts = clicks::report_counts(&sql, &link, &range)?;
-                let sketch = clicks::merged_sketch(&sql, &link, &range)?;
-                Response::from_json(&ReportRows::new(&counts, &sketch))
+                let (sketch, variants) = clicks::sketches(&sql, &link, &range)?;
+                Response::from_json(&ReportRows::new(&counts, &sketch, &variants))
             }
             (Method::Get, TOTAL_PATH, Some(link)) => Response::from_json(&TotalAnswer {
                 clicks: clicks::total(&self.sql()?, &link)?,

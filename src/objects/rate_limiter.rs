@@ -1,5 +1,5 @@
-//! The RateLimiter Durable Object: one per API key, named by the key id.
-//! It holds that key's [`RateState`](crate::core::ratelimit::RateState) in
+//! The RateLimiter Durable Object: one per account, named by the account
+//! id, shared by all its keys. It holds that account's [`RateState`](crate::core::ratelimit::RateState) in
 //! SQLite and applies `core::ratelimit` to each request; the paths and
 //! bodies are in [`super::protocol`], which also explains why a decision
 //! is atomic.
@@ -33,7 +33,7 @@ impl DurableObject for RateLimiter {
         };
         let sql = self.state.storage().sql();
         // Load, decide, save: synchronous calls with no `.await` between
-        // them, so no other request to this key can interleave.
+        // them, so no other request of this account can interleave.
         let decision = match (req.method(), url.path()) {
             (Method::Post, CHECK_PATH) => {
                 let mut state = rate_state::load(&sql)?;

@@ -3,6 +3,7 @@
 use worker::{Env, Url};
 
 use crate::core::analytics::shard::{DEFAULT_SHARDS, MAX_SHARDS};
+use crate::core::destination::ShortHosts;
 
 pub const DB: &str = "DB";
 pub const LINKS_KV: &str = "LINKS_KV";
@@ -21,8 +22,12 @@ pub const CLICK_SHARDS: &str = "CLICK_SHARDS";
 pub const RECORD_CACHE_SECONDS: &str = "RECORD_CACHE_SECONDS";
 /// Secret: keys the visitor fingerprints of unique-click counting.
 pub const CLICK_SECRET: &str = "CLICK_SECRET";
-/// Var: base of the short URLs, e.g. `https://smart.link`; empty = request origin.
+/// Var: base of the short URLs, e.g. `https://smart.link`. Required in
+/// production: the request's `Host` is the client's to choose.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
+/// Request header: the visitor's address, set by Cloudflare. It only ever
+/// enters the keyed visitor fingerprint; it is never stored.
+pub const CLIENT_IP_HEADER: &str = "CF-Connecting-IP";
 
 /// The shard count ([`CLICK_SHARDS`]); the default when unset or not a
 /// number, at most [`MAX_SHARDS`].
@@ -42,38 +47,88 @@ fn number_var(env: &Env, name: &str) -> Option<u32> {
 }
 
 /// Where short URLs live: `https://smart.link` and its host `smart.link`.
+/// `CLICK_SECRET`'s bytes; `None` when it is not set (or empty).
+pub fn click_secret(env: &Env) -> Option<Vec<u8>> {
+    env.secret(CLICK_SECRET)
+        .map(|s| s.to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .map(String::into_bytes)
+}
+
+/// Var, `wrangler dev` and tests only (`.dev.vars`): `"true"` lets an empty
+/// `SHORT_BASE_URL` fall back to the request's own origin.
+pub const SHORT_BASE_FROM_REQUEST: &str = "SHORT_BASE_FROM_REQUEST";
+/// Var: other hosts serving these short links (custom domains, the
+/// `workers.dev` name), comma- or space-separated; destinations on them
+/// are loops too.
+pub const SHORT_HOSTS: &str = "SHORT_HOSTS";
+
+/// Where short URLs live (`https://smart.link`), and every host that
+/// serves them, for the loop check.
 #[derive(Debug, Clone)]
 pub struct ShortBase {
     origin: String,
-    host: String,
+    hosts: ShortHosts,
 }
 
+/// `SHORT_BASE_URL` is missing or invalid where it is required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unconfigured(pub String);
+
 impl ShortBase {
-    /// `SHORT_BASE_URL` when set and valid, else the request's own origin.
-    pub fn from_env(env: &Env, request_url: &Url) -> ShortBase {
-        let configured = env
-            .var(SHORT_BASE_URL)
-            .ok()
-            .map(|v| v.to_string())
-            .filter(|v| !v.trim().is_empty())
-            .and_then(|v| Url::parse(v.trim()).ok());
-        let url = configured.as_ref().unwrap_or(request_url);
-        let host = match (url.host_str(), url.port()) {
-            (Some(host), Some(port)) => format!("{host}:{port}"),
-            (Some(host), None) => host.to_owned(),
-            (None, _) => String::new(),
+    /// `SHORT_BASE_URL` when set; else, only where `SHORT_BASE_FROM_REQUEST`
+    /// allows it (local development), the request's own origin.
+    ///
+    /// # Errors
+    /// When `SHORT_BASE_URL` is empty without that allowance, or is not an
+    /// absolute http(s) URL.
+    pub fn from_env(env: &Env, request_url: &Url) -> Result<ShortBase, Unconfigured> {
+        let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
+        let configured = var(SHORT_BASE_URL);
+        let configured = configured.trim();
+        let base = if configured.is_empty() {
+            if var(SHORT_BASE_FROM_REQUEST).trim() != "true" {
+                return Err(Unconfigured(format!(
+                    "{SHORT_BASE_URL} is not set; set it to the short domain, e.g. https://smart.link"
+                )));
+            }
+            request_url.clone()
+        } else {
+            Url::parse(configured)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                .ok_or_else(|| {
+                    Unconfigured(format!(
+                        "{SHORT_BASE_URL} must be an absolute http(s) URL such as https://smart.link"
+                    ))
+                })?
         };
-        ShortBase {
-            origin: url.origin().ascii_serialization(),
-            host,
+        let mut hosts =
+            ShortHosts::of([authority(&base).as_str(), authority(request_url).as_str()]);
+        for host in var(SHORT_HOSTS).split([',', ' ']) {
+            hosts.add(host);
         }
+        Ok(ShortBase {
+            origin: base.origin().ascii_serialization(),
+            hosts,
+        })
     }
 
-    pub fn host(&self) -> &str {
-        &self.host
+    pub fn hosts(&self) -> &ShortHosts {
+        &self.hosts
     }
 
     pub fn short_url(&self, slug: &str) -> String {
         format!("{}/{slug}", self.origin)
+    }
+}
+
+/// `host` or `host:port` of a URL.
+fn authority(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => String::new(),
     }
 }

@@ -39,7 +39,6 @@ pub fn link_entropy() -> worker::Result<LinkEntropy> {
     }
     Ok(LinkEntropy {
         id: entropy()?,
-        salt: entropy()?,
         slugs,
     })
 }

@@ -1,49 +1,81 @@
-//! Wrong-password counters, one per link per window, in the Cache API of
-//! the Cloudflare location serving the visitor.
-//!
-//! Key: `{origin}/_password-failures/{slug}/{window}` (`_` paths are never
-//! slugs). Value: the count as text, cached for one window.
-//!
-//! Why the cache and not KV or a Durable Object: KV takes one write per
-//! key per second and reads lag by up to a minute, so a burst of guesses
-//! would outrun it; a Durable Object would be exact but adds a round trip
-//! and a binding for a form few links use. The cache is consistent within
-//! a location and free, so the limit holds per location: an attacker
-//! spreading guesses over N locations gets N × the limit, each guess still
-//! paying a full PBKDF2. Read-then-write is not atomic, so concurrent
-//! guesses may overshoot by the number in flight. The Cache API does
-//! nothing on `*.workers.dev` hostnames: serve smart links from a custom
-//! domain for the limit to apply.
+//! The AttemptCounter Durable Object's SQLite storage: one row per client
+//! (a keyed hash of its address, `core::client`) and one for the whole
+//! link (`*`), each holding its count in the current window. Calls are
+//! synchronous (the DO's SQL API is), so load, decide and save run with no
+//! `.await` between them.
 
-use worker::{Cache, Headers, Response, Result};
+use serde::Deserialize;
+use worker::{Result, SqlStorage, SqlStorageValue};
 
-use crate::core::password::WINDOW_MILLIS;
-use crate::core::slug::Slug;
+use crate::core::attempts::Counts;
 
-fn key(origin: &str, slug: &Slug, window: i64) -> String {
-    format!("{origin}/_password-failures/{slug}/{window}")
-}
+/// The row of the link's total.
+const LINK: &str = "*";
 
-/// Wrong passwords counted for `slug` in `window`.
-pub async fn failures(origin: &str, slug: &Slug, window: i64) -> Result<u32> {
-    let Some(mut response) = Cache::default()
-        .get(key(origin, slug, window), true)
-        .await?
-    else {
-        return Ok(0);
-    };
-    Ok(response.text().await?.trim().parse().unwrap_or(0))
-}
-
-/// Stores `count` as the window's new total.
-pub async fn set_failures(origin: &str, slug: &Slug, window: i64, count: u32) -> Result<()> {
-    let headers = Headers::new();
-    headers.set(
-        "Cache-Control",
-        &format!("max-age={}", WINDOW_MILLIS / 1000),
+/// Idempotent: run by every new instance of the object.
+pub fn create_table(sql: &SqlStorage) -> Result<()> {
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS attempts (
+           client TEXT PRIMARY KEY,   -- keyed hash of the client's address, or '*' for the link
+           window INTEGER NOT NULL,   -- core::attempts::window
+           count  INTEGER NOT NULL
+         )",
+        None,
     )?;
-    let response = Response::ok(count.to_string())?.with_headers(headers);
-    Cache::default()
-        .put(key(origin, slug, window), response)
-        .await
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Row {
+    client: String,
+    count: i64,
+}
+
+/// `client`'s and the link's counts in `window` (zero when stale).
+pub fn load(sql: &SqlStorage, client: &str, window: i64) -> Result<Counts> {
+    let rows = sql
+        .exec(
+            "SELECT client, count FROM attempts WHERE client IN (?, ?) AND window = ?",
+            vec![
+                SqlStorageValue::from(client),
+                SqlStorageValue::from(LINK),
+                SqlStorageValue::try_from_i64(window)?,
+            ],
+        )?
+        .to_array::<Row>()?;
+    let mut counts = Counts::default();
+    for row in rows {
+        let count = u32::try_from(row.count).unwrap_or(0);
+        if row.client == LINK {
+            counts.link = count;
+        } else {
+            counts.client = count;
+        }
+    }
+    Ok(counts)
+}
+
+/// Stores both counts for `window`, replacing older windows' values.
+pub fn save(sql: &SqlStorage, client: &str, window: i64, counts: Counts) -> Result<()> {
+    for (row, count) in [(client, counts.client), (LINK, counts.link)] {
+        sql.exec(
+            "INSERT INTO attempts (client, window, count) VALUES (?, ?, ?)
+             ON CONFLICT (client) DO UPDATE SET window = excluded.window, count = excluded.count",
+            vec![
+                SqlStorageValue::from(row),
+                SqlStorageValue::try_from_i64(window)?,
+                SqlStorageValue::from(i64::from(count)),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Forgets every window before `window`.
+pub fn prune(sql: &SqlStorage, window: i64) -> Result<()> {
+    sql.exec(
+        "DELETE FROM attempts WHERE window < ?",
+        vec![SqlStorageValue::try_from_i64(window)?],
+    )?;
+    Ok(())
 }

@@ -1,8 +1,9 @@
 //! A ClickCounter shard's bucket rows: one per link and hour
 //! (`link_hours`) and one per link and day (`link_days`), each holding a
 //! bucket's counts as JSON (`{dimension: {value: count}}`, as in
-//! `store::click_queue`) and its unique-visitor sketch as bytes
-//! (`core::hll::Hll::to_bytes`). Schema: `store::clicks`.
+//! `store::click_queue`), its unique-visitor sketch as bytes
+//! (`core::hll::Hll::to_bytes`) and an A/B-tested link's variant sketches
+//! as JSON (`{variant: base64 sketch}`). Schema: `store::clicks`.
 //!
 //! Writes go by table: a call's buckets are read in one statement and
 //! written in one (their keys and values as a JSON array walked by
@@ -12,6 +13,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use worker::{console_error, SqlStorage, SqlStorageValue};
 
 use super::click_queue::{counts_from_wire, counts_to_wire, WireCounts};
@@ -41,11 +44,11 @@ impl Table {
         // primary-key lookup rather than a scan.
         match self {
             Table::Hours => {
-                "SELECT b.link, b.hour, b.counts, b.sketch FROM json_each(?) AS k
+                "SELECT b.link, b.hour, b.counts, b.sketch, b.variants FROM json_each(?) AS k
                  CROSS JOIN link_hours AS b ON b.link = k.value ->> 0 AND b.hour = k.value ->> 1"
             }
             Table::Days => {
-                "SELECT b.link, b.day, b.counts, b.sketch FROM json_each(?) AS k
+                "SELECT b.link, b.day, b.counts, b.sketch, b.variants FROM json_each(?) AS k
                  CROSS JOIN link_days AS b ON b.link = k.value ->> 0 AND b.day = k.value ->> 1"
             }
         }
@@ -54,16 +57,18 @@ impl Table {
     fn upsert_many(self) -> &'static str {
         match self {
             Table::Hours => {
-                "INSERT INTO link_hours (link, hour, counts, sketch)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, unhex(value ->> 3)
+                "INSERT INTO link_hours (link, hour, counts, sketch, variants)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, unhex(value ->> 3), value ->> 4
                  FROM json_each(?) WHERE true
-                 ON CONFLICT (link, hour) DO UPDATE SET counts = excluded.counts, sketch = excluded.sketch"
+                 ON CONFLICT (link, hour) DO UPDATE SET counts = excluded.counts,
+                   sketch = excluded.sketch, variants = excluded.variants"
             }
             Table::Days => {
-                "INSERT INTO link_days (link, day, counts, sketch)
-                 SELECT value ->> 0, value ->> 1, value ->> 2, unhex(value ->> 3)
+                "INSERT INTO link_days (link, day, counts, sketch, variants)
+                 SELECT value ->> 0, value ->> 1, value ->> 2, unhex(value ->> 3), value ->> 4
                  FROM json_each(?) WHERE true
-                 ON CONFLICT (link, day) DO UPDATE SET counts = excluded.counts, sketch = excluded.sketch"
+                 ON CONFLICT (link, day) DO UPDATE SET counts = excluded.counts,
+                   sketch = excluded.sketch, variants = excluded.variants"
             }
         }
     }
@@ -100,6 +105,7 @@ pub fn read(
                 let bucket = Bucket {
                     counts: decode_counts(values.next()),
                     sketch: decode_sketch(values.next()),
+                    variants: decode_variants(values.next()),
                 };
                 buckets.insert((link, key), bucket);
             }
@@ -110,13 +116,23 @@ pub fn read(
 
 /// Writes `rows` (inserting or replacing), a statement per chunk.
 pub fn write(sql: &SqlStorage, table: Table, rows: &[((String, i64), Bucket)]) -> Result<()> {
-    let mut chunk: Vec<(&str, i64, String, Option<String>)> = Vec::new();
+    type Row<'a> = (&'a str, i64, String, Option<String>, Option<String>);
+    let mut chunk: Vec<Row<'_>> = Vec::new();
     let mut bytes = 0;
     for ((link, key), bucket) in rows {
         let counts = serde_json::to_string(&counts_to_wire(&bucket.counts))?;
         let sketch = (bucket.sketch != Hll::new()).then(|| hex::encode(&bucket.sketch.to_bytes()));
-        bytes += link.len() + counts.len() + sketch.as_ref().map_or(0, String::len) + 32;
-        chunk.push((link, *key, counts, sketch));
+        let variants = if bucket.variants.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&variants_to_wire(&bucket.variants))?)
+        };
+        bytes += link.len()
+            + counts.len()
+            + sketch.as_ref().map_or(0, String::len)
+            + variants.as_ref().map_or(0, String::len)
+            + 32;
+        chunk.push((link, *key, counts, sketch, variants));
         if bytes >= WRITE_CHUNK_BYTES {
             sql.exec(
                 table.upsert_many(),
@@ -135,15 +151,16 @@ pub fn write(sql: &SqlStorage, table: Table, rows: &[((String, i64), Bucket)]) -
     Ok(())
 }
 
-/// Drops the hour sketches of `links` older than `first_kept`: only the
-/// last 48 hours' are ever read.
+/// Drops the hour sketches (the link's and its variants') of `links` older
+/// than `first_kept`: only the last 48 hours' are ever read.
 pub fn drop_old_sketches(sql: &SqlStorage, links: &BTreeSet<&str>, first_kept: Hour) -> Result<()> {
     if links.is_empty() {
         return Ok(());
     }
     sql.exec(
-        "UPDATE link_hours SET sketch = NULL
-         WHERE link IN (SELECT value FROM json_each(?)) AND hour < ? AND sketch IS NOT NULL",
+        "UPDATE link_hours SET sketch = NULL, variants = NULL
+         WHERE link IN (SELECT value FROM json_each(?)) AND hour < ?
+           AND (sketch IS NOT NULL OR variants IS NOT NULL)",
         vec![serde_json::to_string(links)?.into(), first_kept.0.into()],
     )?;
     Ok(())
@@ -239,26 +256,69 @@ fn read_counts(
     Ok(rows)
 }
 
-/// The union of the range's unique-visitor sketches of `link`: its hour
-/// sketches when the range says so, else the day sketches it touches.
-pub fn merged_sketch(sql: &SqlStorage, link: &str, range: &SketchRange) -> Result<Hll> {
+/// The union of the range's unique-visitor sketches of `link` (its hour
+/// sketches when the range says so, else the day sketches it touches),
+/// and the same union for each A/B variant that has one.
+pub fn sketches(
+    sql: &SqlStorage,
+    link: &str,
+    range: &SketchRange,
+) -> Result<(Hll, BTreeMap<u8, Hll>)> {
     let (query, first, last) = if range.hourly {
         (
-            "SELECT sketch FROM link_hours WHERE link = ? AND hour BETWEEN ? AND ?",
+            "SELECT sketch, variants FROM link_hours WHERE link = ? AND hour BETWEEN ? AND ?",
             range.first.0,
             range.last.0,
         )
     } else {
         (
-            "SELECT sketch FROM link_days WHERE link = ? AND day BETWEEN ? AND ?",
+            "SELECT sketch, variants FROM link_days WHERE link = ? AND day BETWEEN ? AND ?",
             range.first.day().0,
             range.last.day().0,
         )
     };
     let mut merged = Hll::new();
+    let mut variants: BTreeMap<u8, Hll> = BTreeMap::new();
     let cursor = sql.exec(query, vec![link.into(), first.into(), last.into()])?;
     for row in cursor.raw() {
-        merged.merge(&decode_sketch(row?.into_iter().next()));
+        let mut values = row?.into_iter();
+        merged.merge(&decode_sketch(values.next()));
+        for (variant, sketch) in decode_variants(values.next()) {
+            variants.entry(variant).or_default().merge(&sketch);
+        }
     }
-    Ok(merged)
+    Ok((merged, variants))
+}
+
+fn variants_to_wire(variants: &BTreeMap<u8, Hll>) -> BTreeMap<u8, String> {
+    variants
+        .iter()
+        .map(|(variant, sketch)| (*variant, BASE64.encode(sketch.to_bytes())))
+        .collect()
+}
+
+/// Stored variant sketches; unreadable ones are logged and skipped.
+fn decode_variants(value: Option<SqlStorageValue>) -> BTreeMap<u8, Hll> {
+    let Some(SqlStorageValue::String(text)) = value else {
+        return BTreeMap::new();
+    };
+    let wire: BTreeMap<u8, String> = serde_json::from_str(&text).unwrap_or_else(|e| {
+        console_error!("dropping corrupt variant sketches: {e}");
+        BTreeMap::new()
+    });
+    wire.into_iter()
+        .filter_map(|(variant, text)| {
+            let sketch = BASE64
+                .decode(text)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| Hll::from_bytes(&bytes).map_err(|e| e.to_string()));
+            match sketch {
+                Ok(sketch) => Some((variant, sketch)),
+                Err(e) => {
+                    console_error!("dropping a corrupt sketch of variant {variant}: {e}");
+                    None
+                }
+            }
+        })
+        .collect()
 }

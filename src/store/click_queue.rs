@@ -7,22 +7,25 @@
 //! ```text
 //! {"v":1,"id":"<22 base62>",
 //!  "links":{"link_…":{"<hour>":{"n":{"clicks":{"":3},"country":{"US":2,"DE":1},…},
-//!                              "s":"<base64 of core::hll::Hll::to_bytes>"}}}}
+//!                              "s":"<base64 of core::hll::Hll::to_bytes>",
+//!                              "x":{"1":"<base64 sketch>",…}}}}}
 //! ```
 //!
 //! `hour` is a `core::period::Hour` (hours since the Unix epoch), `n` the
 //! bucket's counts by dimension (`core::analytics::Dimension::as_str`) then
-//! value, and `s` its unique-visitor sketch, left out when the bucket has no
-//! human click. `id` is unique per message: a shard applies each id once,
+//! value, `s` its unique-visitor sketch, left out when the bucket has no
+//! human click, and `x` the sketch of each A/B variant's visitors, left out
+//! when the link has no test. `id` is unique per message: a shard applies each id once,
 //! so a message delivered twice counts once.
 
 use std::collections::BTreeMap;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use crate::core::analytics::aggregate::{Bucket, Counts, LinkHours};
 use crate::core::analytics::Dimension;
-use crate::core::base64;
 use crate::core::hll::Hll;
 use crate::core::period::Hour;
 
@@ -56,6 +59,8 @@ struct WireBucket {
     n: WireCounts,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     s: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    x: BTreeMap<u8, String>,
 }
 
 #[derive(Deserialize)]
@@ -97,22 +102,37 @@ pub(super) fn counts_from_wire(wire: WireCounts) -> Counts {
 fn bucket_to_wire(bucket: &Bucket) -> WireBucket {
     WireBucket {
         n: counts_to_wire(&bucket.counts),
-        s: (bucket.sketch != Hll::new()).then(|| base64::encode(&bucket.sketch.to_bytes())),
+        s: (bucket.sketch != Hll::new()).then(|| BASE64.encode(bucket.sketch.to_bytes())),
+        x: bucket
+            .variants
+            .iter()
+            .map(|(variant, sketch)| (*variant, BASE64.encode(sketch.to_bytes())))
+            .collect(),
     }
 }
 
 fn bucket_from_wire(wire: WireBucket) -> Result<Bucket, String> {
     let sketch = match wire.s {
         None => Hll::new(),
-        Some(text) => {
-            let bytes = base64::decode(&text).ok_or("a sketch is not base64")?;
-            Hll::from_bytes(&bytes).map_err(|e| format!("a sketch does not decode: {e}"))?
-        }
+        Some(text) => sketch_from_wire(&text)?,
     };
+    let variants = wire
+        .x
+        .into_iter()
+        .map(|(variant, text)| Ok((variant, sketch_from_wire(&text)?)))
+        .collect::<Result<_, String>>()?;
     Ok(Bucket {
         counts: counts_from_wire(wire.n),
         sketch,
+        variants,
     })
+}
+
+fn sketch_from_wire(text: &str) -> Result<Hll, String> {
+    let bytes = BASE64
+        .decode(text)
+        .map_err(|e| format!("a sketch is not base64: {e}"))?;
+    Hll::from_bytes(&bytes).map_err(|e| format!("a sketch does not decode: {e}"))
 }
 
 /// `"link_…":{…}`: one link's entry of the `links` object.

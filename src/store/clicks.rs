@@ -16,27 +16,28 @@ use worker::{SqlStorage, SqlStorageValue};
 use super::Result;
 
 use super::click_buckets::{self, Table};
-pub use super::click_buckets::{merged_sketch, report_counts};
+pub use super::click_buckets::{report_counts, sketches};
 use super::click_queue::ClickMessage;
 use crate::core::analytics::aggregate::{Bucket, LinkHours};
 use crate::core::analytics::first_kept_hour_sketch;
 use crate::core::analytics::shard::{generation, oldest_kept_generation, TOMBSTONE_MILLIS};
-use crate::core::hll::Hll;
 use crate::core::time::UnixMillis;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS link_hours (
-  link   TEXT    NOT NULL,
-  hour   INTEGER NOT NULL,  -- core::period::Hour
-  counts TEXT    NOT NULL,  -- {dimension: {value: count}}
-  sketch BLOB,              -- Hll::to_bytes; NULL once older than 48 hours
+  link     TEXT    NOT NULL,
+  hour     INTEGER NOT NULL,  -- core::period::Hour
+  counts   TEXT    NOT NULL,  -- {dimension: {value: count}}
+  sketch   BLOB,              -- Hll::to_bytes; NULL once older than 48 hours
+  variants TEXT,              -- {variant: base64 Hll::to_bytes} of an A/B test; likewise
   PRIMARY KEY (link, hour)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS link_days (
-  link   TEXT    NOT NULL,
-  day    INTEGER NOT NULL,  -- core::time::Day
-  counts TEXT    NOT NULL,
-  sketch BLOB,
+  link     TEXT    NOT NULL,
+  day      INTEGER NOT NULL,  -- core::time::Day
+  counts   TEXT    NOT NULL,
+  sketch   BLOB,
+  variants TEXT,
   PRIMARY KEY (link, day)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS link_totals (
@@ -143,12 +144,10 @@ pub fn write(sql: &SqlStorage, clicks: &LinkHours, now: UnixMillis) -> Result<u6
                 new_hour_links.insert(*link);
                 Bucket::default()
             });
-            bucket.counts.merge(&delta.counts);
+            bucket.merge(delta);
             // Only the last 48 hours' sketches are ever read.
-            if *hour >= first_kept {
-                bucket.sketch.merge(&delta.sketch);
-            } else {
-                bucket.sketch = Hll::new();
+            if *hour < first_kept {
+                bucket.forget_visitors();
             }
             hour_rows.push((key, bucket));
         }

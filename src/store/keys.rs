@@ -9,6 +9,7 @@ use super::Result;
 
 use super::changed;
 use super::limits::overrides_from_text;
+use crate::core::account::AccountState;
 use crate::core::apikey::{NewKey, Scopes};
 use crate::core::ids::{AccountId, KeyId};
 use crate::core::plan::{LimitOverrides, Plan};
@@ -23,6 +24,7 @@ pub struct ActiveKey {
     pub last_used_at: Option<UnixMillis>,
     pub plan: Plan,
     pub overrides: LimitOverrides,
+    pub account_state: AccountState,
 }
 
 /// A stored key as its owner may see it: everything but the secret's hash.
@@ -88,14 +90,15 @@ struct ActiveRow {
     last_used_at: Option<i64>,
     plan: String,
     limits: Option<String>,
+    state: String,
 }
 
-/// The unrevoked key with this secret hash, with its account's plan: one
-/// query serves both authentication and the rate limit.
+/// The unrevoked key with this secret hash, with its account's plan and
+/// state: one query serves authentication and the rate limit.
 pub async fn active_by_hash(db: &D1Database, secret_hash: &str) -> Result<Option<ActiveKey>> {
     let row = query!(
         db,
-        "SELECT k.id, k.account_id, k.scopes, k.last_used_at, a.plan, a.limits
+        "SELECT k.id, k.account_id, k.scopes, k.last_used_at, a.plan, a.limits, a.state
          FROM api_keys k JOIN accounts a ON a.id = k.account_id
          WHERE k.secret_hash = ?1 AND k.revoked_at IS NULL",
         secret_hash
@@ -108,6 +111,8 @@ pub async fn active_by_hash(db: &D1Database, secret_hash: &str) -> Result<Option
         // The CHECK constraint admits only the four plan names.
         plan: r.plan.parse().unwrap_or(Plan::Free),
         overrides: overrides_from_text(r.limits.as_deref()),
+        // The CHECK constraint admits only the two states.
+        account_state: r.state.parse().unwrap_or_default(),
         key_id: KeyId::from_stored(r.id),
         account_id: AccountId::from_stored(r.account_id),
     }))
@@ -189,6 +194,37 @@ pub async fn revoke(
         Some(key) if key.revoked_at.is_some() => Revoked::Done,
         Some(_) => Revoked::LastActive,
     })
+}
+
+/// Stores an operator's new key for the account, and with `revoke_others`
+/// revokes every other active key of it in the same transaction; without,
+/// the insert respects the plan's `max` active keys. The number of keys
+/// revoked, or `None` when the quota is full.
+pub async fn reissue(
+    db: &D1Database,
+    key: &NewKey,
+    revoke_others: bool,
+    max: Option<u32>,
+) -> Result<Option<u64>> {
+    if !revoke_others {
+        return Ok(insert_within(db, key, max).await?.then_some(0));
+    }
+    let results = db
+        .batch(vec![
+            query!(
+                db,
+                "UPDATE api_keys SET revoked_at = ?2 WHERE account_id = ?1 AND revoked_at IS NULL",
+                key.account_id,
+                key.created_at.0,
+            )?,
+            insert_statement(db, key, None)?,
+        ])
+        .await?;
+    let revoked = match results.first() {
+        Some(result) => result.meta()?.and_then(|m| m.changes).unwrap_or(0),
+        None => 0,
+    };
+    Ok(Some(u64::try_from(revoked).unwrap_or(0)))
 }
 
 pub async fn touch(db: &D1Database, key_id: &KeyId, now: UnixMillis) -> Result<()> {

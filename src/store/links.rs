@@ -1,23 +1,36 @@
-//! The `links` table, and `link_tags` beside it (one row per tag, in the
-//! order sent, indexed by account and tag for the listing's filter).
+//! The `links` table, and beside it `link_tags` (one row per tag, in the
+//! order sent, indexed by account and tag for the listing's filter) and
+//! `link_slugs` (every slug a link has published, so a rename or delete
+//! can remove them all from KV; `store::published`).
+//!
+//! Writes to an existing link are conditional on its `version`: each
+//! statement of the write's batch (one transaction) applies only while the
+//! row is still at the version the writer read, and the row's own UPDATE,
+//! last, moves it one on. A write from a stale read changes nothing.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use worker::{query, D1Database};
 
-use super::{written, written_within_quota, Result, Written};
+use super::{
+    changed, count, is_unique_violation, published, written, written_within_quota, Result, Written,
+};
 use crate::core::destination::DestinationUrl;
 use crate::core::ids::{AccountId, LinkId};
 use crate::core::link::{Link, LinkRef};
 use crate::core::listing::ListQuery;
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
+use crate::core::routing::GeoTargets;
 use crate::core::slug::Slug;
 use crate::core::time::UnixMillis;
+use crate::store::routing::{
+    preview_of, stored_preview, stored_variants, variants_of, StoredPreview, StoredVariant,
+};
 
 const COLUMNS: &str = "id, account_id, slug, url, title, metadata, clicks, created_at, updated_at, \
      ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled, \
-     max_clicks, (SELECT json_group_array(tag) FROM \
+     max_clicks, geo, test_variants, og, version, (SELECT json_group_array(tag) FROM \
        (SELECT tag FROM link_tags t WHERE t.link_id = links.id ORDER BY position)) AS tags";
 
 /// Replaces nothing: adds the tags of `?1` (a JSON array in `?3`) in order.
@@ -26,6 +39,11 @@ const INSERT_TAGS: &str = "INSERT INTO link_tags (link_id, account_id, tag, posi
 /// [`INSERT_TAGS`] for a link the same batch may not have inserted (quota).
 const INSERT_NEW_LINK_TAGS: &str = "INSERT INTO link_tags (link_id, account_id, tag, position) \
      SELECT ?1, ?2, value, key FROM json_each(?3) WHERE EXISTS (SELECT 1 FROM links WHERE id = ?1)";
+/// A condition true while link `?1` of account `?2` is still at the
+/// version bound as parameter `n`.
+pub(super) fn at_version(n: u8) -> String {
+    format!("EXISTS (SELECT 1 FROM links WHERE id = ?1 AND account_id = ?2 AND version = ?{n})")
+}
 
 #[derive(Deserialize)]
 struct Row {
@@ -48,6 +66,10 @@ struct Row {
     utm: Option<String>,
     disabled: i64,
     max_clicks: Option<i64>,
+    geo: Option<String>,
+    test_variants: Option<String>,
+    og: Option<String>,
+    version: i64,
     tags: String,
 }
 
@@ -90,11 +112,38 @@ impl Row {
                     .map(Tag::from_stored)
                     .collect(),
                 disabled: self.disabled != 0,
+                // Written by the `*_text` functions below; a corrupt value
+                // reads as the option unset.
+                geo: self
+                    .geo
+                    .and_then(|g| serde_json::from_str::<Map<String, Value>>(&g).ok())
+                    .map(|m| GeoTargets::from_map(&m))
+                    .unwrap_or_default(),
+                test_variants: variants_of(
+                    self.test_variants
+                        .and_then(|t| serde_json::from_str::<Vec<StoredVariant>>(&t).ok()),
+                ),
+                og: self
+                    .og
+                    .and_then(|o| serde_json::from_str::<StoredPreview>(&o).ok())
+                    .map(preview_of),
             },
             created_at: UnixMillis(self.created_at),
             updated_at: UnixMillis(self.updated_at),
+            version: u64::try_from(self.version).unwrap_or(1),
         }
     }
+}
+
+/// Outcome of a conditional write to an existing link.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Updated {
+    Done,
+    /// The new slug belongs to another link; nothing was written.
+    SlugTaken,
+    /// The link is no longer at the version read (changed or deleted);
+    /// nothing was written.
+    Stale,
 }
 
 fn metadata_text(link: &Link) -> Option<String> {
@@ -106,6 +155,20 @@ fn metadata_text(link: &Link) -> Option<String> {
 fn utm_text(link: &Link) -> Option<String> {
     let utm = &link.options.utm;
     (!utm.is_empty()).then(|| Value::Object(utm.to_map()).to_string())
+}
+
+fn geo_text(link: &Link) -> Option<String> {
+    let geo = &link.options.geo;
+    (!geo.is_empty()).then(|| Value::Object(geo.to_map()).to_string())
+}
+
+fn test_variants_text(link: &Link) -> Option<String> {
+    stored_variants(&link.options.test_variants).and_then(|v| serde_json::to_string(&v).ok())
+}
+
+fn og_text(link: &Link) -> Option<String> {
+    let og = link.options.og.as_ref()?;
+    serde_json::to_string(&stored_preview(og)).ok()
 }
 
 fn tags_text(link: &Link) -> String {
@@ -124,8 +187,9 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
             db,
             "INSERT INTO links (id, account_id, slug, url, title, metadata, clicks, created_at, updated_at,
                ios, android, expires_at, expired_url, password_hash, redirect_type, forward_query, utm, disabled,
-               max_clicks)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19
+               max_clicks, geo, test_variants, og)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19,
+               ?20, ?21, ?22
              WHERE ?18 IS NULL OR (SELECT COUNT(*) FROM links WHERE account_id = ?2) < ?18",
             link.id,
             link.account_id,
@@ -146,8 +210,12 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
             i32::from(o.disabled),
             max_links,
             o.max_clicks,
+            geo_text(link),
+            test_variants_text(link),
+            og_text(link),
         )?,
         query!(db, INSERT_NEW_LINK_TAGS, link.id, link.account_id, tags_text(link))?,
+        published::record_new(db, link)?,
     ];
     match db.batch(statements).await {
         Ok(results) => written_within_quota(
@@ -161,17 +229,36 @@ pub async fn insert(db: &D1Database, link: &Link, max_links: Option<u32>) -> Res
 }
 
 /// Writes every mutable column of an existing link of the same account,
-/// and replaces its tags, in one transaction; `Conflict` when its new slug
-/// is taken.
-pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
+/// replaces its tags and records its slug as published, in one
+/// transaction, if the link is still at `expected`; `link.version` is the
+/// version it moves to (`expected + 1`).
+pub async fn update(db: &D1Database, link: &Link, expected: u64) -> Result<Updated> {
     let o = &link.options;
+    let expected = version_param(expected);
     let statements = vec![
+        query!(
+            db,
+            &format!("DELETE FROM link_tags WHERE link_id = ?1 AND {}", at_version(3)),
+            link.id,
+            link.account_id,
+            expected,
+        )?,
+        query!(
+            db,
+            &format!("{INSERT_TAGS} WHERE {}", at_version(4)),
+            link.id,
+            link.account_id,
+            tags_text(link),
+            expected,
+        )?,
+        published::record_update(db, link, expected)?,
         query!(
             db,
             "UPDATE links SET slug = ?3, url = ?4, title = ?5, metadata = ?6, updated_at = ?7,
                ios = ?8, android = ?9, expires_at = ?10, expired_url = ?11, password_hash = ?12,
-               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16, max_clicks = ?17
-             WHERE id = ?1 AND account_id = ?2",
+               redirect_type = ?13, forward_query = ?14, utm = ?15, disabled = ?16, max_clicks = ?17,
+               geo = ?18, test_variants = ?19, og = ?20, version = ?21 + 1
+             WHERE id = ?1 AND account_id = ?2 AND version = ?21",
             link.id,
             link.account_id,
             link.slug.as_str(),
@@ -189,11 +276,25 @@ pub async fn update(db: &D1Database, link: &Link) -> Result<Written> {
             utm_text(link),
             i32::from(o.disabled),
             o.max_clicks,
+            geo_text(link),
+            test_variants_text(link),
+            og_text(link),
+            expected,
         )?,
-        query!(db, "DELETE FROM link_tags WHERE link_id = ?1", link.id)?,
-        query!(db, INSERT_TAGS, link.id, link.account_id, tags_text(link))?,
     ];
-    written(db.batch(statements).await.map(|_| ()))
+    match db.batch(statements).await {
+        Ok(results) => Ok(match results.last() {
+            Some(result) if changed(result)? => Updated::Done,
+            _ => Updated::Stale,
+        }),
+        Err(e) if is_unique_violation(&e) => Ok(Updated::SlugTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A version as a D1 parameter: an integer well inside a JS number.
+pub(super) fn version_param(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
 }
 
 /// A link of this account, by id or by slug.
@@ -209,6 +310,39 @@ pub async fn find(db: &D1Database, account_id: &AccountId, link: &LinkRef) -> Re
     Ok(row.map(Row::into_link))
 }
 
+/// Any account's link by id: what KV must say about it.
+pub async fn by_id(db: &D1Database, id: &LinkId) -> Result<Option<Link>> {
+    let sql = format!("SELECT {COLUMNS} FROM links WHERE id = ?1");
+    let row = query!(db, &sql, id)?.first::<Row>(None).await?;
+    Ok(row.map(Row::into_link))
+}
+
+/// A link's version; `None` once it is deleted.
+pub async fn version_of(db: &D1Database, id: &LinkId) -> Result<Option<u64>> {
+    #[derive(Deserialize)]
+    struct Row {
+        version: i64,
+    }
+    let row = query!(db, "SELECT version FROM links WHERE id = ?1", id)?
+        .first::<Row>(None)
+        .await?;
+    Ok(row.map(|r| u64::try_from(r.version).unwrap_or(0)))
+}
+
+/// The live links holding any of `slugs` (at most a KV listing's page).
+pub async fn by_slugs(db: &D1Database, slugs: &[String]) -> Result<Vec<Link>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM links WHERE slug IN (SELECT value FROM json_each(?1))");
+    let list = Value::from(slugs.to_vec()).to_string();
+    Ok(query!(db, &sql, list)?
+        .all()
+        .await?
+        .results::<Row>()?
+        .into_iter()
+        .map(Row::into_link)
+        .collect())
+}
+
 /// Any account's link by slug: the redirect's fallback when KV misses.
 pub async fn by_slug(db: &D1Database, slug: &Slug) -> Result<Option<Link>> {
     let sql = format!("SELECT {COLUMNS} FROM links WHERE slug = ?1");
@@ -216,31 +350,46 @@ pub async fn by_slug(db: &D1Database, slug: &Slug) -> Result<Option<Link>> {
     Ok(row.map(Row::into_link))
 }
 
-/// Deletes a link of this account and its tags; false when there was none.
-pub async fn delete(db: &D1Database, account_id: &AccountId, id: &LinkId) -> Result<bool> {
+/// Deletes a link of this account with its tags, slug history and saved
+/// QR style, if it is still at `version`; false when it was not (changed
+/// since, or gone).
+pub async fn delete(
+    db: &D1Database,
+    account_id: &AccountId,
+    id: &LinkId,
+    version: u64,
+) -> Result<bool> {
+    let version = version_param(version);
+    let guarded = |table: &str| {
+        query!(
+            db,
+            &format!(
+                "DELETE FROM {table} WHERE link_id = ?1 AND {}",
+                at_version(3)
+            ),
+            id,
+            account_id,
+            version,
+        )
+    };
     let results = db
         .batch(vec![
+            guarded("link_tags")?,
+            guarded("link_slugs")?,
+            guarded("link_qr_styles")?,
             query!(
                 db,
-                "DELETE FROM link_tags WHERE link_id = ?1 AND account_id = ?2",
+                "DELETE FROM links WHERE id = ?1 AND account_id = ?2 AND version = ?3",
                 id,
-                account_id
-            )?,
-            query!(
-                db,
-                "DELETE FROM links WHERE id = ?1 AND account_id = ?2",
-                id,
-                account_id
+                account_id,
+                version
             )?,
         ])
         .await?;
-    let Some(result) = results.get(1) else {
-        return Ok(false);
-    };
-    Ok(result
-        .meta()?
-        .and_then(|m| m.changes)
-        .is_some_and(|changes| changes > 0))
+    match results.last() {
+        Some(result) => changed(result),
+        None => Ok(false),
+    }
 }
 
 /// One page of an account's links, newest first, and how many match in all.
@@ -271,16 +420,7 @@ pub async fn list(
             query!(db, &page_sql, account_id, needle, q.page_size, offset, tag)?,
         ])
         .await?;
-    #[derive(Deserialize)]
-    struct Total {
-        total: i64,
-    }
-    let total = results
-        .first()
-        .map(|r| r.results::<Total>())
-        .transpose()?
-        .and_then(|rows| rows.first().map(|t| t.total))
-        .unwrap_or(0);
+    let total = count(results.first())?;
     let links = match results.get(1) {
         Some(page) => page
             .results::<Row>()?
@@ -289,7 +429,28 @@ pub async fn list(
             .collect(),
         None => Vec::new(),
     };
-    Ok((links, u64::try_from(total).unwrap_or(0)))
+    Ok((links, total))
+}
+
+/// Replaces a link's password hash by a stronger one of the same password,
+/// if it still holds `old`: a PATCH in between wins. Not a change anyone
+/// sees, so the version stays.
+pub async fn replace_password_hash(
+    db: &D1Database,
+    id: &LinkId,
+    old: &PasswordHash,
+    new: &PasswordHash,
+) -> Result<bool> {
+    let result = query!(
+        db,
+        "UPDATE links SET password_hash = ?3 WHERE id = ?1 AND password_hash = ?2",
+        id,
+        old.as_str(),
+        new.as_str()
+    )?
+    .run()
+    .await?;
+    changed(&result)
 }
 
 /// Writes the click totals a ClickCounter shard pushes, in one statement

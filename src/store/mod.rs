@@ -14,8 +14,11 @@ pub mod keys;
 pub mod kv;
 mod limits;
 pub mod links;
+pub mod published;
+pub mod qr_styles;
 pub mod rate_state;
 pub mod record_cache;
+mod routing;
 
 use error::is_unique_violation;
 pub use error::{Result, StoreError};
@@ -27,6 +30,20 @@ pub enum Written {
     Conflict,
     /// Not written: the account is at its plan's quota.
     QuotaReached,
+}
+
+/// The `total` column of a `SELECT COUNT(*) AS total` result; 0 without one.
+fn count(result: Option<&worker::D1Result>) -> Result<u64> {
+    #[derive(serde::Deserialize)]
+    struct Total {
+        total: i64,
+    }
+    let total = result
+        .map(|r| r.results::<Total>())
+        .transpose()?
+        .and_then(|rows| rows.first().map(|t| t.total))
+        .unwrap_or(0);
+    Ok(u64::try_from(total).unwrap_or(0))
 }
 
 /// Whether a write statement changed any row.

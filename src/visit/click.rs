@@ -18,6 +18,7 @@ use worker::{console_error, Context, Env, Method, Request};
 use super::flush;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
 use crate::core::ids::LinkId;
+use crate::core::routing::Target;
 use crate::core::scan;
 use crate::objects::protocol;
 use crate::shell::config;
@@ -32,11 +33,13 @@ pub struct Captured {
     country: Option<String>,
     ip: String,
     source: Source,
+    target: Target,
 }
 
-/// Copies the click fields of this request to `link_id`; `None` (logged)
-/// when they cannot be read, which only loses the click.
-pub fn capture(req: &Request, link_id: &LinkId) -> Option<Captured> {
+/// Copies the click fields of this request to `link_id`, which served it
+/// `target`; `None` (logged) when they cannot be read, which only loses
+/// the click.
+pub fn capture(req: &Request, link_id: &LinkId, target: Target) -> Option<Captured> {
     let headers = req.headers();
     let captured = (|| {
         Ok::<_, worker::Error>(Captured {
@@ -45,12 +48,13 @@ pub fn capture(req: &Request, link_id: &LinkId) -> Option<Captured> {
             user_agent: headers.get("User-Agent")?,
             referer: headers.get("Referer")?,
             country: req.cf().and_then(|cf| cf.country()),
-            ip: headers.get("CF-Connecting-IP")?.unwrap_or_default(),
+            ip: headers.get(config::CLIENT_IP_HEADER)?.unwrap_or_default(),
             source: if scan::is_scan(req.url()?.query()) {
                 Source::Qr
             } else {
                 Source::Link
             },
+            target,
         })
     })();
     captured
@@ -98,6 +102,7 @@ fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
         country: captured.country.as_deref(),
         ip: &captured.ip,
         source: captured.source,
+        target: captured.target,
     };
     Ok(ClickEvent::from_request(&request, &secret(env)?))
 }
@@ -115,13 +120,12 @@ fn secret(env: &Env) -> worker::Result<Vec<u8>> {
     if let Some(secret) = SECRET.with_borrow(Clone::clone) {
         return Ok(secret);
     }
-    match env.secret(config::CLICK_SECRET).map(|s| s.to_string()) {
-        Ok(secret) if !secret.is_empty() => {
-            let secret = secret.into_bytes();
+    match config::click_secret(env) {
+        Some(secret) => {
             SECRET.set(Some(secret.clone()));
             Ok(secret)
         }
-        _ => {
+        None => {
             console_error!("CLICK_SECRET is not set: unique visitors are overcounted");
             Ok(runtime::entropy::<32>()?.to_vec())
         }

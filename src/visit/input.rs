@@ -1,21 +1,54 @@
 //! What a visit's decision needs from the request, owned so a [`Visit`]
 //! can borrow it (the redirect's GET and the password form's POST).
 
-use worker::{Request, Url};
+use worker::{Env, Request, Url};
 
-use crate::core::redirect::{PasswordProof, Visit};
+use crate::core::fingerprint::fingerprint;
+use crate::core::redirect::{PasswordProof, RedirectRecord, Visit};
+use crate::shell::config;
 use crate::shell::runtime;
 
 pub struct VisitInput {
     url: Url,
     user_agent: String,
+    country: Option<String>,
+    fingerprint: Option<u64>,
 }
 
 impl VisitInput {
-    pub fn of(req: &Request) -> worker::Result<VisitInput> {
+    /// Reads the country and computes the visitor's fingerprint only for
+    /// a link whose decision needs them (geo targets, an A/B test).
+    pub fn of(req: &Request, env: &Env, record: &RedirectRecord) -> worker::Result<VisitInput> {
+        let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
+        let country = if record.needs_country() {
+            req.cf().and_then(|cf| cf.country())
+        } else {
+            None
+        };
+        let fingerprint = if record.needs_fingerprint() {
+            // The fingerprint unique counting uses, so a visitor's variant
+            // and their unique visit agree. Without CLICK_SECRET the clicks
+            // are keyed randomly, but the variant must stay stable: an empty
+            // key then (the clicks' path logs the missing secret).
+            let secret = config::click_secret(env).unwrap_or_default();
+            let ip = req
+                .headers()
+                .get(config::CLIENT_IP_HEADER)?
+                .unwrap_or_default();
+            Some(fingerprint(
+                &secret,
+                &ip,
+                &user_agent,
+                record.link_id.as_str(),
+            ))
+        } else {
+            None
+        };
         Ok(VisitInput {
             url: req.url()?,
-            user_agent: req.headers().get("User-Agent")?.unwrap_or_default(),
+            user_agent,
+            country,
+            fingerprint,
         })
     }
 
@@ -32,6 +65,8 @@ impl VisitInput {
             now: runtime::now(),
             password: PasswordProof::NotGiven,
             form_post,
+            country: self.country.as_deref(),
+            fingerprint: self.fingerprint,
         }
     }
 }

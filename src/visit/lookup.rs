@@ -12,6 +12,7 @@ use crate::core::redirect::RedirectRecord;
 use crate::core::slug::Slug;
 use crate::shell::{config, runtime};
 use crate::store::{kv, links, record_cache};
+use crate::sync;
 
 /// The slug's record: cached; else KV; on a miss (or a KV fault), D1,
 /// repairing KV after the response.
@@ -43,10 +44,12 @@ pub async fn lookup(
     };
     let record = RedirectRecord::of(&link);
     record_cache::remember(slug, Some(&record), epoch, now, seconds);
-    let (slug, repaired) = (slug.clone(), record.clone());
+    let (slug, repaired, env) = (slug.clone(), record.clone(), env.clone());
     ctx.wait_until(async move {
-        if let Err(e) = kv::put(&store, &slug, &repaired).await {
-            console_error!("KV repair of '{slug}' failed: {e}");
+        match kv::put(&store, &slug, &repaired, link.version).await {
+            // The link may have been renamed or deleted since D1 was read.
+            Ok(()) => sync::confirm_repair(&env, &slug, &link).await,
+            Err(e) => console_error!("KV repair of '{slug}' failed: {e}"),
         }
     });
     Ok(Some(record))

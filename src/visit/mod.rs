@@ -22,8 +22,10 @@ mod render;
 use worker::{console_error, Context, Env, Method, Request, Response};
 
 use crate::core::redirect::{cap_reached, cap_to_check};
+use crate::core::routing::Target;
 use crate::core::slug::Slug;
 use crate::shell::{http, runtime};
+use password::Gate;
 use render::{method_not_allowed, not_found, unavailable, READ_ONLY, WITH_FORM};
 
 /// What the path asks of a slug.
@@ -81,18 +83,30 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         }
     };
     if page == Page::Qr {
-        return crate::api::qr::public(&req, &slug, env).await;
+        return crate::api::qr::public(&req, &record, &slug, env).await;
     }
-    let response = if method == Method::Post {
-        password::form_post(&mut req, &slug, &record).await?
+    let answer = if method == Method::Post {
+        let body = password::read_form(&mut req).await?;
+        let gate = Gate {
+            req: &req,
+            env,
+            ctx,
+        };
+        gate.form_post(body, &slug, &record).await?
     } else {
-        redirect::visit(&req, &slug, &record).await?
+        let gate = Gate {
+            req: &req,
+            env,
+            ctx,
+        };
+        redirect::visit(&gate, &slug, &record).await?
     };
-    // Only a visitor who was sent on is a click: not a 410, a password form
-    // or a refusal, which therefore copy nothing.
-    if (300..400).contains(&response.status_code()) {
-        if let Some(click) = click::capture(&req, &record.link_id) {
-            match cap_to_check(&record, runtime::now()) {
+    // Only a visitor who was sent on is a click, and a social preview an
+    // unfurl: not a 410, a password form or a refusal, which therefore
+    // copy nothing. An unfurl consumes no capped click.
+    if let Some(target) = answer.served {
+        if let Some(click) = click::capture(&req, &record.link_id, target) {
+            match cap_to_check(&record, runtime::now()).filter(|_| target != Target::Preview) {
                 None => click.record(env, ctx),
                 Some(cap) => {
                     if !click.admit(env, cap).await {
@@ -102,7 +116,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
             }
         }
     }
-    Ok(response)
+    Ok(answer.response)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Every answer a visitor of the short domain can get: the redirect itself,
-//! pages for browsers and JSON for clients that ask for it (404, 410, 503,
-//! 405), the password form and its lock-out. Page bodies are built in
+//! the social preview for unfurling bots, pages for browsers and JSON for
+//! clients that ask for it (404, 410, 503, 405), the password form and its
+//! lock-out. Page bodies are built in
 //! `core::html` and `core::redirect_page`; this module adds status and
 //! headers.
 
@@ -10,7 +11,8 @@ use crate::core::html;
 use crate::core::password::{self, CSRF_COOKIE, CSRF_TOKEN_LEN};
 use crate::core::random;
 use crate::core::redirect::{Decision, GoneReason};
-use crate::core::redirect_page;
+use crate::core::redirect_page::{self, Preview};
+use crate::core::routing::{SocialPreview, Target};
 use crate::core::slug::Slug;
 use crate::shell::http::{self, wants_json};
 use crate::shell::runtime;
@@ -20,13 +22,69 @@ pub const READ_ONLY: &str = "GET, HEAD";
 /// `Allow` of `/{slug}`: POST submits a password form.
 pub const WITH_FORM: &str = "GET, HEAD, POST";
 
+/// A response, and what it served the visitor when it is a click or an
+/// unfurl to record (`None`: a page that sent nobody anywhere).
+pub struct Answer {
+    pub response: Response,
+    pub served: Option<Target>,
+}
+
+impl From<Response> for Answer {
+    fn from(response: Response) -> Self {
+        Answer {
+            response,
+            served: None,
+        }
+    }
+}
+
+/// Renders a visit's decision, with what it served.
+pub fn answer(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Answer> {
+    let served = match &decision {
+        Decision::Redirect { target, .. } => Some(*target),
+        Decision::Preview { .. } => Some(Target::Preview),
+        Decision::Gone(_) | Decision::PasswordRequired { .. } => None,
+    };
+    Ok(Answer {
+        response: self::decision(req, slug, decision)?,
+        served,
+    })
+}
+
 /// Renders a visit's decision.
 pub fn decision(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Response> {
     match decision {
-        Decision::Redirect { status, location } => redirect(status, &location),
+        Decision::Redirect {
+            status, location, ..
+        } => redirect(status, &location),
+        Decision::Preview { preview, location } => social_preview(req, slug, &preview, &location),
         Decision::Gone(reason) => gone(req, reason != GoneReason::Disabled),
         Decision::PasswordRequired { wrong } => password_required(req, slug, wrong),
     }
+}
+
+/// The 200 page of Open Graph and Twitter Card tags a link-unfurling bot
+/// builds its preview card from. `og:url` is the short URL it fetched.
+fn social_preview(
+    req: &Request,
+    slug: &Slug,
+    preview: &SocialPreview,
+    location: &str,
+) -> worker::Result<Response> {
+    let short_url = format!("{}/{slug}", req.url()?.origin().ascii_serialization());
+    let response = http::html_page(
+        200,
+        redirect_page::social_preview(&Preview {
+            preview,
+            short_url: &short_url,
+            destination: location,
+        }),
+    )?;
+    let headers = response.headers();
+    // Each unfurl is counted, and a changed preview shows at the next one.
+    headers.set("Cache-Control", "private, max-age=0")?;
+    headers.set("X-Robots-Tag", "noindex")?;
+    Ok(response)
 }
 
 fn redirect(status: u16, location: &str) -> worker::Result<Response> {
@@ -53,6 +111,17 @@ pub fn not_found(req: &Request) -> worker::Result<Response> {
         "not_found",
         "Link not found",
         "This short link does not exist, or it has been deleted.",
+    )
+}
+
+/// 500 for a deployment missing a setting (logged by the caller).
+pub fn misconfigured(req: &Request) -> worker::Result<Response> {
+    page_or_json(
+        req,
+        500,
+        "internal_error",
+        "Not available",
+        "This page cannot be shown right now.",
     )
 }
 

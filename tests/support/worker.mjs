@@ -37,8 +37,18 @@ function migrationStatements() {
  * flushes take their fallback (again the real failure path).
  * `port`: also serve the worker over HTTP on 127.0.0.1:`port` (0 picks a free
  * one; `worker.url` then says which), for fuzzers and load generators.
+ * `cf`: the `request.cf` every request gets (wrangler dev reports country
+ * `US`); a request may override it with its own `cf` in `worker.fetch`'s
+ * init, e.g. `{ cf: { country: "DE" } }`.
  */
-export async function startWorker({ bindings = {}, migrate = true, withoutDurableObjects = [], withoutQueues = false, port } = {}) {
+export async function startWorker({
+  bindings = {},
+  migrate = true,
+  withoutDurableObjects = [],
+  withoutQueues = false,
+  port,
+  cf = { country: "US", colo: "TST" },
+} = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
     rootPath: root,
@@ -70,9 +80,15 @@ export async function startWorker({ bindings = {}, migrate = true, withoutDurabl
         },
       ]),
     ),
-    bindings: { ...config.vars, ADMIN_TOKEN, CLICK_SECRET, ...bindings },
+    // SHORT_BASE_FROM_REQUEST: as under `npm start`, short URLs use the
+    // request's origin (a deploy must set SHORT_BASE_URL instead).
+    bindings: { ...config.vars, SHORT_BASE_FROM_REQUEST: "true", ADMIN_TOKEN, CLICK_SECRET, ...bindings },
+    // Cloudflare's Rate Limiting binding, as wrangler.toml declares it.
+    ratelimits: Object.fromEntries(
+      (config.ratelimits ?? []).map((r) => [r.name, { namespace_id: r.namespace_id, simple: r.simple }]),
+    ),
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
-    cf: { country: "US", colo: "TST" },
+    cf,
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
     // MF_LOG=1 shows the worker's console, e.g. why a click was not recorded.
     ...(process.env.MF_LOG ? { log: new Log(LogLevel.DEBUG) } : {}),
@@ -104,7 +120,10 @@ export class Worker {
     this.url = url;
   }
 
-  /** A raw request to the worker; `path` is relative to ORIGIN. */
+  /**
+   * A raw request to the worker; `path` is relative to ORIGIN. `init.cf`
+   * overrides fields of the worker's `request.cf` for this request.
+   */
   async fetch(path, init = {}) {
     return settle(await this.mf.dispatchFetch(new URL(path, ORIGIN), { redirect: "manual", ...init }));
   }
@@ -135,6 +154,12 @@ export class Worker {
     return { account: res.json.account, key: res.json.apiKey.key, apiKey: res.json.apiKey };
   }
 
+  /** Runs the worker's Cron Trigger once, as Cloudflare would. */
+  async scheduled(cron = "*/15 * * * *") {
+    const worker = await this.mf.getWorker();
+    return worker.scheduled({ cron, scheduledTime: new Date() });
+  }
+
   /** The worker's KV namespace, to inspect or break in tests. */
   kv() {
     return this.mf.getKVNamespace("LINKS_KV");
@@ -149,6 +174,19 @@ export class Worker {
   /** The clicks queue's producer, to send messages as a flush would. */
   clicksQueue() {
     return this.mf.getQueueProducer("CLICKS");
+  }
+
+  /**
+   * What a link's ClickCounter shard holds for the last `days` days, asked
+   * directly (not through the API): its counts and its day sketches.
+   */
+  async clickReport(linkId, days = 2) {
+    const last = Math.floor(Date.now() / 3_600_000);
+    const res = await (await this.shard(linkId)).fetch(
+      `https://click-counter/report?link=${linkId}&first=${last - days * 24}&last=${last}&sketches=day`,
+    );
+    if (res.status !== 200) throw new Error(`ClickCounter report answered ${res.status}`);
+    return res.json();
   }
 
   /** The worker's D1 database, to inspect in tests. */

@@ -64,8 +64,14 @@ export interface Analytics {
   sources: Report["sources"];
   /** Clicks that came from scanning the link's QR code. */
   qrClicks: Report["qr_clicks"];
-  /** Bot and preview hits, never counted as clicks. */
+  /** Bot hits, never counted as clicks. */
   bots: Report["bots"];
+  /** Social previews served to link-unfurling bots: neither clicks nor bot hits. */
+  unfurls: Report["unfurls"];
+  /** Clicks per routing target served: `default`, `ios`, `android`, `geo:XX`, `variant:N`, `fallback`. */
+  targets: Report["targets"];
+  /** Each A/B variant's clicks and unique visitors, by variant number (from 1). */
+  variants: OneDialect<Report["variants"][number]>[];
 }
 
 /** Fields of a new link, in SmartLinks names. */
@@ -109,5 +115,8 @@ export function toAnalytics(raw: Report): Analytics {
     sources: raw.sources,
     qrClicks: raw.qr_clicks,
     bots: raw.bots,
+    unfurls: raw.unfurls,
+    targets: raw.targets,
+    variants: raw.variants.map((v) => oneDialect(v)),
   };
 }

@@ -131,6 +131,9 @@ describe("models", () => {
       sources: [{ source: "link", clicks: 3 }],
       qr_clicks: 0,
       bots: 1,
+      unfurls: 2,
+      targets: [{ target: "variant:1", clicks: 2 }, { target: "geo:DE", clicks: 1 }],
+      variants: [{ variant: 1, clicks: 2, uniqueClicks: 1, unique_clicks: 1 }],
     };
     server.reply(json(200, report));
     const byPeriod = await client.links.analytics("s1", { period: "7d" });
@@ -154,6 +157,9 @@ describe("models", () => {
       sources: [{ source: "link", clicks: 3 }],
       qrClicks: 0,
       bots: 1,
+      unfurls: 2,
+      targets: [{ target: "variant:1", clicks: 2 }, { target: "geo:DE", clicks: 1 }],
+      variants: [{ variant: 1, clicks: 2, uniqueClicks: 1 }],
     });
   });
 

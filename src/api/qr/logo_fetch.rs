@@ -15,9 +15,8 @@ use worker::js_sys::{Array, Promise, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::Url;
 
-use crate::core::logo_source::{
-    is_image_type, redirect_target, LogoSource, MAX_LOGO_BYTES, MAX_REDIRECTS,
-};
+use crate::core::logo_source::{is_image_type, redirect_target, LogoSource, MAX_REDIRECTS};
+use crate::core::qr::MAX_LOGO_BYTES;
 
 /// Whole fetch per hop, body included.
 const TIMEOUT_MILLIS: u32 = 5_000;

@@ -1,27 +1,40 @@
 //! QR codes: `POST /v1/qr-codes`, `GET /v1/links/{idOrSlug}/qr` and the public
-//! `GET /{slug}/qr`. A link's code encodes its short URL plus the scan marker
-//! (`?qr=1`); the image is SVG or PNG, or with `Accept: application/json` a
-//! `{"format","size","dataUrl"}` object.
+//! `GET /{slug}/qr`, plus each link's saved style ([`style`]). A link's code
+//! encodes its short URL plus the scan marker (`?qr=1`); the image is SVG or PNG,
+//! or with `Accept: application/json` a `{"format","size","dataUrl"}` object.
+//!
+//! The authenticated routes take per-request options (a link's code starts from
+//! its saved style). The public route renders the saved style and lets a visitor
+//! choose only the format: it fetches nothing and draws no logo it was handed.
 //!
 //! The same inputs always make the same bytes, so responses carry a strong `ETag`
 //! (conditional GETs get 304) and may be cached for a day.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde_json::json;
 use worker::{console_error, Env, Request, Response};
 
 mod logo_fetch;
+pub mod style;
 
 use super::error::ApiError;
 use super::{body, respond, Call};
-use crate::core::base64;
-use crate::core::destination::DestinationUrl;
-use crate::core::qr::{render, Format, Logo};
+use crate::core::destination::{DestinationUrl, ShortHosts};
+use crate::core::ids::LinkId;
+use crate::core::link::Link;
+use crate::core::qr::{render, Format, Logo, QrOptions};
 use crate::core::qr_request::{invalid, QrRequest, Target};
+use crate::core::qr_style::QrStyle;
+use crate::core::redirect::RedirectRecord;
 use crate::core::scan::scan_url;
 use crate::core::slug::Slug;
 use crate::core::validation::Invalid;
-use crate::shell::config::ShortBase;
+use crate::shell::config::{self, ShortBase};
 use crate::shell::http;
+use crate::shell::throttle::{Budget, Client};
+use crate::store::qr_styles;
+use logo_fetch::Fetched;
 
 /// A rendered image never changes for the same inputs; a renamed slug changes the
 /// encoded URL and so the `ETag`, which revalidation catches.
@@ -32,55 +45,125 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
     let (target, request) = QrRequest::from_body(body::json(req).await?)?;
     let text = match target {
         Target::LinkId(id_or_slug) | Target::Slug(id_or_slug) => {
-            link_scan_url(call, &id_or_slug).await?
+            link_scan_url(call, &find(call, &id_or_slug).await?)
         }
         // Any http(s) URL; the short domain is allowed here (no redirect loop).
-        Target::Url(url) => DestinationUrl::parse(&url, "")
+        Target::Url(url) => DestinationUrl::parse(&url, &ShortHosts::none())
             .map_err(|e| Invalid::new("url", format!("`url` {e}")))?
             .as_str()
             .to_owned(),
     };
-    image(req, &text, request, Caching::Private).await
+    let logo = load_logo(&request).await?;
+    image(req, &text, &request, logo, Caching::Private)
 }
 
-/// GET /v1/links/{idOrSlug}/qr?size=&format=&…
+/// GET /v1/links/{idOrSlug}/qr?size=&format=&…: the link's saved style, with
+/// any option the query gives in its place.
 pub async fn for_link(
     req: &Request,
     id_or_slug: &str,
     call: &Call<'_>,
 ) -> Result<Response, ApiError> {
-    let request = from_query(req)?;
-    let text = link_scan_url(call, id_or_slug).await?;
-    image(req, &text, request, Caching::Private).await
+    let link = find(call, id_or_slug).await?;
+    let style = saved_style(&call.db()?, &link.id).await?;
+    let request = from_query(req, style.options)?;
+    let logo = match request.logo {
+        Some(_) => load_logo(&request).await?,
+        None => style.logo.map(|l| Fetched {
+            content_type: l.kind.mime().to_owned(),
+            bytes: l.bytes,
+        }),
+    };
+    image(
+        req,
+        &link_scan_url(call, &link),
+        &request,
+        logo,
+        Caching::Private,
+    )
 }
 
-/// GET /{slug}/qr?… (public, SVG by default), for a slug the redirect found.
-pub async fn public(req: &Request, slug: &Slug, env: &Env) -> worker::Result<Response> {
-    let base = ShortBase::from_env(env, &req.url()?);
-    let result = match from_query(req) {
-        Ok(request) => {
-            let text = scan_url(&base.short_url(slug.as_str()));
-            image(req, &text, request, Caching::Public).await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
+/// GET /{slug}/qr?format= (public, SVG by default), for a link the redirect
+/// found: its saved style. Charged to the client's QR budget.
+pub async fn public(
+    req: &Request,
+    record: &RedirectRecord,
+    slug: &Slug,
+    env: &Env,
+) -> worker::Result<Response> {
+    match public_image(req, record, slug, env).await {
         Ok(response) => Ok(response),
-        Err(error) => error.into_response(),
+        Err(error) => {
+            let response = error.into_response()?;
+            response.headers().set("X-Robots-Tag", "noindex")?;
+            Ok(response)
+        }
     }
 }
 
-async fn link_scan_url(call: &Call<'_>, id_or_slug: &str) -> Result<String, ApiError> {
-    let link = super::links::find(call, id_or_slug).await?;
-    Ok(scan_url(&call.base.short_url(link.slug.as_str())))
+async fn public_image(
+    req: &Request,
+    record: &RedirectRecord,
+    slug: &Slug,
+    env: &Env,
+) -> Result<Response, ApiError> {
+    if !Client::of(req, env)?.allow(env, Budget::PublicQr).await {
+        return Err(ApiError::Throttled(format!(
+            "too many QR codes requested from this address; retry in {} seconds",
+            Budget::PERIOD_SECONDS
+        )));
+    }
+    let url = req.url()?;
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let format = QrRequest::public_format(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let base = ShortBase::from_env(env, &url)?;
+    let style = saved_style(&env.d1(config::DB)?, &record.link_id).await?;
+    let request = QrRequest {
+        options: style.options,
+        format,
+        logo: None,
+    };
+    let logo = style.logo.map(|l| Fetched {
+        content_type: l.kind.mime().to_owned(),
+        bytes: l.bytes,
+    });
+    let text = scan_url(&base.short_url(slug.as_str()));
+    image(req, &text, &request, logo, Caching::Public)
 }
 
-fn from_query(req: &Request) -> Result<QrRequest, ApiError> {
+/// The caller's link; another account's is "not found".
+async fn find(call: &Call<'_>, id_or_slug: &str) -> Result<Link, ApiError> {
+    super::links::find(call, id_or_slug).await
+}
+
+fn link_scan_url(call: &Call<'_>, link: &Link) -> String {
+    scan_url(&call.base.short_url(link.slug.as_str()))
+}
+
+/// A link's saved style, or the defaults.
+async fn saved_style(db: &worker::D1Database, link_id: &LinkId) -> Result<QrStyle, ApiError> {
+    Ok(qr_styles::get(db, link_id).await?.unwrap_or_default())
+}
+
+fn from_query(req: &Request, base: QrOptions) -> Result<QrRequest, ApiError> {
     let url = req.url()?;
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     Ok(QrRequest::from_query(
+        base,
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?)
+}
+
+/// Fetches (or decodes) the logo a request names, if any.
+async fn load_logo(request: &QrRequest) -> Result<Option<Fetched>, ApiError> {
+    match request.logo.clone() {
+        Some(source) => {
+            Ok(Some(logo_fetch::load(source).await.map_err(|m| {
+                Invalid::new("style.logo", format!("logo {m}"))
+            })?))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Who may keep a copy: authenticated routes only the client (`private`), the
@@ -91,21 +174,14 @@ enum Caching {
     Public,
 }
 
-/// Loads the logo, renders, and answers with the image, its JSON form, or 304.
-async fn image(
+/// Renders, and answers with the image, its JSON form, or 304.
+fn image(
     req: &Request,
     text: &str,
-    request: QrRequest,
+    request: &QrRequest,
+    fetched: Option<Fetched>,
     caching: Caching,
 ) -> Result<Response, ApiError> {
-    let fetched = match request.logo.clone() {
-        Some(source) => Some(
-            logo_fetch::load(source)
-                .await
-                .map_err(|m| Invalid::new("style.logo", format!("logo {m}")))?,
-        ),
-        None => None,
-    };
     let etag = request.etag(text, fetched.as_ref().map(|f| f.bytes.as_slice()));
     let cache_control = format!(
         "{}, max-age={CACHE_SECONDS}",
@@ -137,7 +213,7 @@ async fn image(
         })?;
         let content_type = request.format.content_type();
         if wants_json {
-            let data = base64::encode(&bytes);
+            let data = BASE64.encode(&bytes);
             respond::json(
                 200,
                 &json!({

@@ -98,12 +98,14 @@ impl Counts {
     }
 }
 
-/// One link's clicks in one hour (or, stored, one day): the counts and the
-/// unique-visitor sketch of its human clicks.
+/// One link's clicks in one hour (or, stored, one day): the counts, the
+/// unique-visitor sketch of its human clicks and, for an A/B-tested link,
+/// the sketch of each variant's (by variant number, from 1).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bucket {
     pub counts: Counts,
     pub sketch: Hll,
+    pub variants: BTreeMap<u8, Hll>,
 }
 
 impl Bucket {
@@ -111,12 +113,28 @@ impl Bucket {
         self.counts.add_event(event);
         if !event.client.is_bot {
             self.sketch.insert(event.fingerprint);
+            if let Some(variant) = event.target.variant() {
+                self.variants
+                    .entry(variant)
+                    .or_default()
+                    .insert(event.fingerprint);
+            }
         }
     }
 
     pub fn merge(&mut self, other: &Bucket) {
         self.counts.merge(&other.counts);
         self.sketch.merge(&other.sketch);
+        for (variant, sketch) in &other.variants {
+            self.variants.entry(*variant).or_default().merge(sketch);
+        }
+    }
+
+    /// Drops the visitor sketches, keeping the counts: an hour row older
+    /// than the hourly sketches are kept for.
+    pub fn forget_visitors(&mut self) {
+        self.sketch = Hll::new();
+        self.variants.clear();
     }
 }
 

@@ -5,6 +5,7 @@
 use super::{Dimension, HourlyCount, Source};
 use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
+use crate::core::routing::{Target, MAX_VARIANTS};
 use crate::core::time::Day;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -20,6 +21,8 @@ pub struct ReportInput<'a> {
     pub counts: &'a [HourlyCount],
     /// `Hll::estimate` of the merged sketches of `analytics::sketches_for`.
     pub unique_visitors: u64,
+    /// The same estimate for each A/B variant's sketches, by number.
+    pub variant_visitors: &'a [(u8, u64)],
 }
 
 /// The analytics response. Field names follow both documents: camelCase
@@ -45,8 +48,27 @@ pub struct AnalyticsReport {
     pub os: Breakdown,
     pub sources: Breakdown,
     pub qr_clicks: u64,
-    /// Bot hits (crawlers, previews, HEAD): never part of clicks or uniques.
+    /// Bot hits (crawlers, link checkers, HEAD): never part of clicks or
+    /// uniques.
     pub bots: u64,
+    /// Social previews served to link-unfurling bots: apart from clicks and
+    /// bot hits.
+    pub unfurls: u64,
+    /// Clicks per routing target: `default`, `ios`, `android`, `geo:US`,
+    /// `variant:1`, `fallback` (`core::routing::Target`).
+    pub targets: Breakdown,
+    /// Clicks and unique visitors per A/B variant, by variant number.
+    pub variants: Vec<VariantClicks>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VariantClicks {
+    /// Numbered from 1 in `testVariants` order.
+    pub variant: u8,
+    pub clicks: u64,
+    #[serde(rename = "uniqueClicks")]
+    pub unique_clicks_camel: u64,
+    pub unique_clicks: u64,
 }
 
 /// RFC 3339 bounds, as in the SmartLinks example.
@@ -113,14 +135,20 @@ pub fn build_report(input: ReportInput<'_>) -> AnalyticsReport {
             add(&mut by_day, row.hour.day(), row.count);
         }
     }
-    let bots = by_dimension
-        .remove(&Dimension::Bots)
-        .map_or(0, |totals| totals.values().sum());
+    let mut total_of = |dimension| {
+        by_dimension
+            .remove(&dimension)
+            .map_or(0, |totals: BTreeMap<&str, u64>| totals.values().sum())
+    };
+    let bots = total_of(Dimension::Bots);
+    let unfurls = total_of(Dimension::Unfurls);
     let mut breakdown = |dimension, label| Breakdown::new(label, by_dimension.remove(&dimension));
     let total_clicks = by_day.values().sum();
     let unique_clicks = input.unique_visitors.min(total_clicks);
     let platforms = breakdown(Dimension::Platform, "platform");
     let sources = breakdown(Dimension::Source, "source");
+    let targets = breakdown(Dimension::Target, "target");
+    let variants = variant_clicks(&targets, input.variant_visitors);
     AnalyticsReport {
         link_id: input.link_id.clone(),
         slug: input.slug.to_owned(),
@@ -163,7 +191,32 @@ pub fn build_report(input: ReportInput<'_>) -> AnalyticsReport {
         qr_clicks: sources.clicks_for(Source::Qr.as_str()),
         sources,
         bots,
+        unfurls,
+        targets,
+        variants,
     }
+}
+
+/// Each variant's clicks (from the `targets` breakdown) and unique
+/// visitors, capped at its clicks like the link's, in variant order.
+fn variant_clicks(targets: &Breakdown, visitors: &[(u8, u64)]) -> Vec<VariantClicks> {
+    (1..=MAX_VARIANTS)
+        .filter_map(|n| u8::try_from(n).ok())
+        .filter_map(|variant| {
+            let clicks = targets.clicks_for(&Target::Variant(variant).to_string());
+            let estimate = visitors
+                .iter()
+                .find(|(n, _)| *n == variant)
+                .map_or(0, |&(_, uniques)| uniques);
+            let unique = estimate.min(clicks);
+            (clicks > 0).then_some(VariantClicks {
+                variant,
+                clicks,
+                unique_clicks_camel: unique,
+                unique_clicks: unique,
+            })
+        })
+        .collect()
 }
 
 fn add<K: Ord>(totals: &mut BTreeMap<K, u64>, key: K, count: u64) {

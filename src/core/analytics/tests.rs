@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::core::period::{parse_period, PeriodQuery};
+use crate::core::routing::CountryCode;
 use crate::core::useragent::{Browser, Device, Os, Platform};
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1";
@@ -20,6 +21,7 @@ fn request<'a>() -> ClickRequest<'a> {
         country: Some("us"),
         ip: "203.0.113.7",
         source: Source::Qr,
+        target: Target::Ios,
     }
 }
 
@@ -95,6 +97,7 @@ fn a_person_counts_once_in_every_dimension() {
         (Dimension::Os, "iOS"),
         (Dimension::Referrer, "twitter.com"),
         (Dimension::Source, "qr"),
+        (Dimension::Target, "ios"),
     ]
     .into_iter()
     .map(|(d, v)| (d, v.to_owned()))
@@ -152,8 +155,90 @@ fn a_person_feeds_the_sketches_of_their_hour_and_day() {
             SketchKey::Day(event.at.day())
         ]
     );
-    assert_eq!((keys[0].kind(), keys[1].kind()), ("hour", "day"));
+    assert_eq!(
+        (keys[0].kind().as_str(), keys[1].kind().as_str()),
+        ("hour", "day")
+    );
     assert_eq!(keys[1].start(), event.at.day().0);
+}
+
+#[test]
+fn the_target_served_is_a_dimension() {
+    let geo = ClickRequest {
+        target: Target::Geo(CountryCode::parse("DE").unwrap()),
+        ..request()
+    };
+    let increments = ClickEvent::from_request(&geo, b"s").increments(ROOM);
+    assert!(increments.contains(&(Dimension::Target, "geo:DE".to_owned())));
+}
+
+#[test]
+fn a_variants_visitor_also_feeds_the_variants_sketches() {
+    let event = ClickEvent::from_request(
+        &ClickRequest {
+            target: Target::Variant(2),
+            ..request()
+        },
+        b"s",
+    );
+    let keys = event.sketch_keys();
+    let (hour, day) = (event.hour(), event.at.day());
+    assert_eq!(
+        keys,
+        [
+            SketchKey::Hour(hour),
+            SketchKey::Day(day),
+            SketchKey::VariantHour(2, hour),
+            SketchKey::VariantDay(2, day)
+        ]
+    );
+    let kinds: Vec<String> = keys.iter().map(|k| k.kind()).collect();
+    assert_eq!(kinds, ["hour", "day", "hour:variant:2", "day:variant:2"]);
+    assert!(kinds
+        .iter()
+        .all(|k| k.starts_with(HOUR_KIND) || k.starts_with("day")));
+    assert_eq!(SketchKey::variant_of_kind("day:variant:2"), Some(2));
+    assert_eq!(SketchKey::variant_of_kind("day"), None);
+}
+
+#[test]
+fn a_served_preview_counts_only_as_an_unfurl_and_feeds_no_sketch() {
+    let unfurl = ClickEvent::from_request(
+        &ClickRequest {
+            user_agent: Some("Twitterbot/1.0"),
+            target: Target::Preview,
+            ..request()
+        },
+        b"s",
+    );
+    assert_eq!(
+        unfurl.increments(ROOM),
+        vec![(Dimension::Unfurls, String::new())]
+    );
+    assert!(unfurl.sketch_keys().is_empty());
+}
+
+#[test]
+fn an_event_without_a_target_reads_as_the_default() {
+    let mut value = serde_json::to_value(event()).unwrap();
+    value.as_object_mut().unwrap().remove("target");
+    let old: ClickEvent = serde_json::from_value(value).unwrap();
+    assert_eq!(old.target, Target::Default);
+}
+
+#[test]
+fn variant_sketches_cover_the_periods_span() {
+    let range = SketchRange {
+        hourly: true,
+        first: Hour(10),
+        last: Hour(12),
+    };
+    assert_eq!(range.variant_kind_prefix(), "hour:variant:");
+    let daily = SketchRange {
+        hourly: false,
+        ..range
+    };
+    assert_eq!(daily.variant_kind_prefix(), "day:variant:");
 }
 
 #[test]

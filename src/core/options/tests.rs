@@ -3,14 +3,23 @@ use serde_json::json;
 
 fn read(body: Value) -> Result<OptionsInput, Invalid> {
     let mut fields = Fields::from_body(body)?;
-    let input = OptionsInput::read(&mut fields, "smart.link")?;
+    let input = OptionsInput::read(&mut fields, &ShortHosts::of(["smart.link"]))?;
     fields.finish(ACCEPTED)?;
     Ok(input)
 }
 
+/// Stands in for the caller's WebCrypto hash, which core never computes.
+fn hashed(input: &OptionsInput) -> Option<PasswordHash> {
+    input
+        .new_password()
+        .map(|p| PasswordHash::from_stored(format!("hash-of:{p}")))
+}
+
 fn options(body: Value) -> Options {
     let mut options = Options::default();
-    read(body).unwrap().apply(&mut options, &[0; SALT_BYTES]);
+    let input = read(body).unwrap();
+    let hash = hashed(&input);
+    input.apply(&mut options, hash);
     options
 }
 
@@ -41,7 +50,7 @@ fn camel_case_options_are_read() {
         UnixMillis::parse_rfc3339("2030-01-01T00:00:00Z")
     );
     assert_eq!(o.expired_url.unwrap().as_str(), "https://example.com/over");
-    assert!(o.password.unwrap().verify("hunter2"));
+    assert_eq!(o.password.unwrap().as_str(), "hash-of:hunter2");
     assert_eq!(o.redirect_type.status(), 307);
     assert!(!o.forward_query && o.disabled);
     assert_eq!(
@@ -75,7 +84,7 @@ fn max_clicks_is_read_in_both_spellings_and_cleared_by_null() {
     assert_eq!(o.max_clicks, Some(u32::MAX));
     read(json!({"maxClicks": null}))
         .unwrap()
-        .apply(&mut o, &[0; SALT_BYTES]);
+        .apply(&mut o, None);
     assert_eq!(o.max_clicks, None);
 }
 
@@ -107,7 +116,7 @@ fn nulls_clear_and_reset() {
     );
     read(json!({"password": null, "redirectType": null, "tags": null, "utm": null}))
         .unwrap()
-        .apply(&mut o, &[0; SALT_BYTES]);
+        .apply(&mut o, None);
     assert_eq!(o, Options::default());
 }
 
@@ -115,7 +124,7 @@ fn nulls_clear_and_reset() {
 fn absent_options_leave_a_link_unchanged() {
     let before = options(json!({"disabled": true, "tags": ["x"]}));
     let mut after = before.clone();
-    read(json!({})).unwrap().apply(&mut after, &[1; SALT_BYTES]);
+    read(json!({})).unwrap().apply(&mut after, None);
     assert_eq!(after, before);
 }
 
@@ -209,4 +218,55 @@ fn utm_round_trips_through_its_stored_map() {
     };
     assert_eq!(Utm::from_map(&utm.to_map()), utm);
     assert!(Utm::default().is_empty() && !utm.is_empty());
+}
+
+#[test]
+fn routing_options_are_read_in_both_spellings() {
+    for name in ["testVariants", "test_variants"] {
+        let o = options(json!({
+            "geo": {"US": "https://example.com/us"},
+            name: [
+                {"url": "https://example.com/a", "percentage": 50},
+                {"url": "https://example.com/b", "percentage": 50}
+            ],
+            "og": {"title": "Spring", "image": "https://img.example/a.png"}
+        }));
+        assert!(!o.geo.is_empty(), "{name}");
+        assert_eq!(o.test_variants.variants().len(), 2, "{name}");
+        assert_eq!(o.og.unwrap().title, "Spring");
+    }
+}
+
+#[test]
+fn routing_options_are_cleared_by_null() {
+    let mut o = options(json!({
+        "geo": {"DE": "https://example.com/de"},
+        "testVariants": [
+            {"url": "https://example.com/a", "percentage": 10},
+            {"url": "https://example.com/b", "percentage": 90}
+        ],
+        "og": {"title": "T"}
+    }));
+    read(json!({"geo": null, "test_variants": null, "og": null}))
+        .unwrap()
+        .apply(&mut o, None);
+    assert!(o.geo.is_empty() && o.test_variants.is_empty() && o.og.is_none());
+}
+
+#[test]
+fn absent_routing_options_are_left_alone() {
+    let mut o = options(json!({"og": {"title": "T"}, "geo": {"FR": "https://example.com/fr"}}));
+    read(json!({"disabled": true})).unwrap().apply(&mut o, None);
+    assert!(o.og.is_some() && !o.geo.is_empty());
+}
+
+#[test]
+fn routing_option_errors_name_the_field_as_sent() {
+    let err =
+        read(json!({"test_variants": [{"url": "https://e.com", "percentage": 100}]})).unwrap_err();
+    assert_eq!(err.field, "test_variants");
+    let err = read(json!({"geo": {"U": "https://e.com"}})).unwrap_err();
+    assert_eq!(err.field, "geo.U");
+    let err = read(json!({"og": {"title": "T", "image": "http://e.com/i.png"}})).unwrap_err();
+    assert_eq!(err.field, "og.image");
 }

@@ -95,6 +95,15 @@ impl Rgba {
         format!("#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
     }
 
+    /// `#rrggbb` when opaque, else `#rrggbbaa`: what [`Rgba::parse`] reads back.
+    pub fn hex(self) -> String {
+        if self.a == 255 {
+            self.hex_rgb()
+        } else {
+            format!("{}{:02x}", self.hex_rgb(), self.a)
+        }
+    }
+
     /// Alpha as an SVG opacity, or `None` when opaque so the attribute can be left out.
     /// Four decimals distinguish all 256 alpha values after rounding back to 8 bits.
     pub fn svg_opacity(self) -> Option<String> {

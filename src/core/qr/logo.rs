@@ -1,12 +1,23 @@
 //! Logos placed in the centre of a code: sniffing and validating the fetched bytes,
 //! decoding PNG/JPEG to RGBA, and resampling to the box they are drawn in.
 
-use super::raster::Raster;
-use super::{jpeg, pngfile, QrError};
+use super::pngfile::Pixels;
+use super::raster::{fit, resample, Raster};
+use super::{decode, pngfile, QrError, MAX_SIZE};
 
-/// Largest logo accepted, in bytes. A logo is drawn at under half the code's width
-/// (at most ~900 px), so bigger files only cost fetch time and worker memory.
-pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+/// Largest logo file, fetched, inlined or saved: the one byte cap. A logo is drawn at
+/// most [`MAX_DRAWN_SIDE`] pixels wide, so bigger files only cost fetch time and worker
+/// memory.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+/// The widest a logo is ever drawn: the hole covers at most a fifth of the symbol's
+/// area, so its side is at most `MAX_SIZE / √5` ≈ 915.9 pixels (tested in `png`).
+pub const MAX_DRAWN_SIDE: u32 = 916;
+const _: () = assert!(MAX_DRAWN_SIDE * MAX_DRAWN_SIDE * 5 >= MAX_SIZE * MAX_SIZE);
+
+/// Sides a saved logo is shrunk to, by a quarter at a time, while its PNG is over
+/// [`MAX_LOGO_BYTES`]; a logo still too big at this size is refused.
+const MIN_SAVED_SIDE: u32 = 64;
 
 const JPEG_MAGIC: &[u8] = b"\xff\xd8\xff";
 
@@ -57,9 +68,9 @@ impl Logo {
             )));
         }
         let (kind, raster) = if bytes.starts_with(pngfile::SIGNATURE) {
-            (LogoKind::Png, Some(pngfile::decode(&bytes)?))
+            (LogoKind::Png, Some(decode::png(&bytes)?))
         } else if bytes.starts_with(JPEG_MAGIC) {
-            (LogoKind::Jpeg, Some(jpeg::decode(&bytes)?))
+            (LogoKind::Jpeg, Some(decode::jpeg(&bytes)?))
         } else if looks_like_svg(&bytes, content_type) {
             (LogoKind::Svg, None)
         } else {
@@ -79,13 +90,60 @@ impl Logo {
         })
     }
 
+    /// Validates logo bytes once, to be saved with a link's QR style: a raster logo
+    /// wider or taller than [`MAX_DRAWN_SIDE`] is scaled down to fit and kept as PNG,
+    /// smaller again while that PNG is over [`MAX_LOGO_BYTES`]. What is saved is then
+    /// never bigger than what is drawn.
+    ///
+    /// # Errors
+    /// As [`Logo::from_bytes`], and for a logo that cannot be made small enough.
+    pub fn for_saving(bytes: Vec<u8>, content_type: &str) -> Result<Logo, QrError> {
+        let logo = Logo::from_bytes(bytes, content_type)?;
+        let Some(raster) = &logo.raster else {
+            return Ok(logo);
+        };
+        if raster.width <= MAX_DRAWN_SIDE && raster.height <= MAX_DRAWN_SIDE {
+            return Ok(logo);
+        }
+        let mut side = MAX_DRAWN_SIDE;
+        loop {
+            let (w, h) = fit(raster, side);
+            let small = resample(raster, w, h);
+            let rgba: Vec<u8> = small
+                .pixels
+                .iter()
+                .flat_map(|p| [p.r, p.g, p.b, p.a])
+                .collect();
+            let png = pngfile::encode(w, h, Pixels::Rgba, &rgba);
+            if png.len() <= MAX_LOGO_BYTES {
+                return Ok(Logo {
+                    bytes: png,
+                    kind: LogoKind::Png,
+                    raster: Some(small),
+                });
+            }
+            if side <= MIN_SAVED_SIDE {
+                return Err(QrError::Logo(format!(
+                    "is too detailed to store in {} KiB even at {side} pixels; use a simpler image",
+                    MAX_LOGO_BYTES / 1024
+                )));
+            }
+            side = (side * 3 / 4).max(MIN_SAVED_SIDE);
+        }
+    }
+
     pub fn kind(&self) -> LogoKind {
         self.kind
     }
 
-    /// The original file, as embedded in SVG output.
-    pub(super) fn bytes(&self) -> &[u8] {
+    /// The file: as given, or as scaled down for saving; embedded in SVG output.
+    pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Width and height of a raster logo; `None` for SVG.
+    pub fn dimensions(&self) -> Option<(u32, u32)> {
+        self.raster.as_ref().map(|r| (r.width, r.height))
     }
 
     /// Decoded pixels; `None` for SVG logos.
@@ -171,6 +229,47 @@ mod tests {
             assert_eq!(raster.pixels, vec![Rgba::BLACK, Rgba::WHITE], "case {i}");
             assert_eq!(logo.aspect(), 2.0);
         }
+    }
+
+    fn big_png(width: u32, height: u32) -> Vec<u8> {
+        // A gradient, so the file is not trivially compressible.
+        let data: Vec<u8> = (0..width * height)
+            .flat_map(|i| {
+                let (x, y) = (i % width, i / width);
+                [(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8]
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, width, height);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header().unwrap().write_image_data(&data).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_logo_within_the_drawn_size_is_saved_as_given() {
+        let bytes = big_png(300, 200);
+        let logo = Logo::for_saving(bytes.clone(), "image/png").unwrap();
+        assert_eq!(logo.bytes(), bytes.as_slice());
+        assert_eq!(logo.dimensions(), Some((300, 200)));
+    }
+
+    #[test]
+    fn a_bigger_logo_is_scaled_down_to_the_drawn_size_as_png() {
+        let logo = Logo::for_saving(big_png(1000, 500), "image/png").unwrap();
+        assert_eq!(logo.kind(), LogoKind::Png);
+        assert_eq!(logo.dimensions(), Some((MAX_DRAWN_SIDE, 458)));
+        assert!(logo.bytes().len() <= MAX_LOGO_BYTES);
+        // What is saved decodes again as what it says it is.
+        let again = Logo::from_bytes(logo.bytes().to_vec(), "image/png").unwrap();
+        assert_eq!(again.dimensions(), logo.dimensions());
+    }
+
+    #[test]
+    fn past_the_pixel_cap_a_logo_is_refused_before_decoding() {
+        let err = Logo::for_saving(big_png(2048, 2048), "image/png").unwrap_err();
+        assert!(err.to_string().contains("2048x2048"), "{err}");
     }
 
     #[test]

@@ -132,6 +132,22 @@ mod tests {
         }
     }
 
+    /// `MAX_DRAWN_SIDE` bounds every logo hole of a PNG at the largest size (margin 0
+    /// gives the biggest modules), so a saved logo is never drawn larger than stored.
+    #[test]
+    fn no_logo_is_drawn_wider_than_max_drawn_side() {
+        for version in 1..=40usize {
+            let width = 17 + 4 * version;
+            if let Some(hole) = hole_for(width) {
+                let scale = super::super::MAX_SIZE as usize / width;
+                assert!(
+                    hole.len * scale <= super::super::MAX_DRAWN_SIDE as usize,
+                    "version {version}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn logo_codes_get_a_minimum_version_and_a_hole() {
         let m = Matrix::encode("hi", EcLevel::H, true).unwrap();

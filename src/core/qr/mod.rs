@@ -4,12 +4,14 @@
 //! fetches the logo, calls [`render`], and maps a [`QrError`] to 400 (or 500 when
 //! [`QrError::field`] is `None`).
 //!
-//! Layout: `matrix` (modules + the hole cleared for a logo), `svg` and `png` (encoders),
-//! `logo` (sniffing, decoding), `raster` (pixel limits, resampling), `color` (parsing, compositing, contrast).
+//! Layout: `matrix` (modules + the hole cleared for a logo), `svg` and `png` (encoders,
+//! over `pngfile` and `zlib`), `logo` (sniffing, validating), `decode` (PNG and JPEG
+//! logos through maintained crates), `raster` (pixel limits, resampling), `color`
+//! (parsing, compositing, contrast).
 
 mod color;
+mod decode;
 mod error;
-mod jpeg;
 mod logo;
 mod matrix;
 mod png;
@@ -23,7 +25,7 @@ mod tests;
 
 pub use color::{check_contrast, ColorField, Rgba, MIN_CONTRAST};
 pub use error::QrError;
-pub use logo::{Logo, LogoKind, MAX_LOGO_BYTES};
+pub use logo::{Logo, LogoKind, MAX_DRAWN_SIDE, MAX_LOGO_BYTES};
 
 use matrix::Matrix;
 

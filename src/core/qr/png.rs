@@ -3,7 +3,7 @@
 
 use super::matrix::Matrix;
 use super::pngfile::{self, Pixels};
-use super::raster::{resample, Raster};
+use super::raster::{fit, resample, Raster};
 use super::{Logo, QrError, QrOptions, Rgba};
 
 /// Where the symbol sits in the image.
@@ -84,19 +84,6 @@ pub(super) fn render(
             ))
         }
     }
-}
-
-/// Logo dimensions fitting a `side`×`side` box, aspect ratio kept.
-fn fit(raster: &Raster, side: u32) -> (u32, u32) {
-    let (w, h) = (u64::from(raster.width), u64::from(raster.height));
-    let side64 = u64::from(side);
-    let (fw, fh) = if w >= h {
-        (side64, (side64 * h + w / 2) / w)
-    } else {
-        ((side64 * w + h / 2) / h, side64)
-    };
-    let clamp = |v: u64| u32::try_from(v).unwrap_or(side).clamp(1, side);
-    (clamp(fw), clamp(fh))
 }
 
 /// Packed 1-bit rows (index 1 = dark), built once per module row and repeated.

@@ -3,9 +3,11 @@
 
 use super::{QrError, Rgba};
 
-/// Largest decoded logo, in pixels (16 MiB as RGBA): a worker has 128 MB in all, and a
-/// small compressed file can declare a huge image.
-const MAX_LOGO_PIXELS: u64 = 4 * 1024 * 1024;
+/// Largest decoded logo, in pixels: 1024×1024, the smallest square of a common icon
+/// size covering the largest logo ever drawn ([`super::MAX_DRAWN_SIDE`]², 916²). A
+/// small compressed file can declare a huge image; decoding more than is ever drawn
+/// only costs CPU (a 2048² logo took 0.3 s).
+const MAX_LOGO_PIXELS: u64 = 1024 * 1024;
 
 /// Decoded pixels, straight-alpha RGBA, row-major.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,10 +24,24 @@ pub(super) fn undecodable(kind: &str, reason: impl std::fmt::Display) -> QrError
 pub(super) fn check_dimensions(width: u32, height: u32) -> Result<(), QrError> {
     if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_LOGO_PIXELS {
         return Err(QrError::Logo(format!(
-            "is {width}x{height} pixels; at most {MAX_LOGO_PIXELS} pixels are allowed"
+            "is {width}x{height} pixels; at most {MAX_LOGO_PIXELS} pixels (1024x1024) are decoded, as a logo is never drawn wider than {} pixels: scale it down",
+            super::MAX_DRAWN_SIDE
         )));
     }
     Ok(())
+}
+
+/// Dimensions fitting a `side`×`side` box with the raster's aspect ratio kept.
+pub(super) fn fit(raster: &Raster, side: u32) -> (u32, u32) {
+    let (w, h) = (u64::from(raster.width), u64::from(raster.height));
+    let side64 = u64::from(side);
+    let (fw, fh) = if w >= h {
+        (side64, (side64 * h + w / 2) / w)
+    } else {
+        ((side64 * w + h / 2) / h, side64)
+    };
+    let clamp = |v: u64| u32::try_from(v).unwrap_or(side).clamp(1, side);
+    (clamp(fw), clamp(fh))
 }
 
 /// For each output index, the (input index, weight) pairs of a triangle filter whose

@@ -3,6 +3,9 @@
 
 use std::fmt::Write;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+
 use super::matrix::Matrix;
 use super::{Logo, QrOptions};
 
@@ -45,7 +48,7 @@ pub(super) fn render(matrix: &Matrix, options: &QrOptions, logo: Option<&Logo>) 
             (side * aspect, side)
         };
         let centre = (margin + hole.start) as f64 + hole.len as f64 / 2.0;
-        let data = crate::core::base64::encode(logo.bytes());
+        let data = BASE64.encode(logo.bytes());
         let _ = write!(
             out,
             r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="xMidYMid meet" href="data:{};base64,{data}"/>"#,

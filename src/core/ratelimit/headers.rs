@@ -59,12 +59,13 @@ impl Decision {
 }
 
 impl Denial {
-    /// The 429 message, e.g. "Rate limit exceeded: 60 requests per minute
-    /// for the free plan; retry in 12 seconds". `plan` is whatever label
-    /// the caller knows the limits by (the DO itself knows none).
-    pub fn message(&self, plan: &str) -> String {
+    /// The 429 message, e.g. "Rate limit exceeded: this account may make 60
+    /// requests per minute; retry in 12 seconds". Worded from the limit in
+    /// force, whether the plan's or an operator's override, so it never
+    /// names a plan whose numbers do not apply.
+    pub fn message(&self) -> String {
         format!(
-            "Rate limit exceeded: {} per {} for the {plan} plan; retry in {}",
+            "Rate limit exceeded: this account may make {} per {}; retry in {}",
             count(u64::from(self.limit), "request"),
             self.window.as_str(),
             count(self.retry_after, "second"),
@@ -169,15 +170,15 @@ mod tests {
     }
 
     #[test]
-    fn denial_message_names_window_limit_plan_and_wait() {
+    fn denial_message_names_window_limit_and_wait() {
         let mut state = RateState::default();
         let five = limits(Some(5), None);
         burst(&mut state, &five, 5, T0);
         let denial = state.check(&five, T0).denial.unwrap();
         assert_eq!(denial.window, Window::Minute);
         assert_eq!(
-            denial.message("free"),
-            "Rate limit exceeded: 5 requests per minute for the free plan; retry in 12 seconds"
+            denial.message(),
+            "Rate limit exceeded: this account may make 5 requests per minute; retry in 12 seconds"
         );
     }
 
@@ -191,8 +192,8 @@ mod tests {
             .denial
             .unwrap();
         assert_eq!(
-            denial.message("pro"),
-            "Rate limit exceeded: 1 request per hour for the pro plan; retry in 1 second"
+            denial.message(),
+            "Rate limit exceeded: this account may make 1 request per hour; retry in 1 second"
         );
     }
 }

@@ -1,4 +1,4 @@
-//! Per-API-key rate limiting (DESIGN.md §4.5): the arithmetic behind the
+//! Per-account rate limiting (DESIGN.md §4.5): the arithmetic behind the
 //! RateLimiter Durable Object. The DO loads a [`RateState`], calls
 //! [`RateState::check`] once per request with the time and the account's
 //! [`Limits`], saves the state and returns the [`Decision`], whose headers
@@ -7,7 +7,7 @@
 //! # Algorithm: GCRA, one bucket per limited window
 //!
 //! Each window (per minute, per hour; `None` skips it) runs the Generic Cell
-//! Rate Algorithm. With limit N over a window of W ms, a fresh key may send a
+//! Rate Algorithm. With limit N over a window of W ms, a fresh account may send a
 //! burst of exactly N requests; after that capacity comes back steadily, one
 //! request every W/N ms. So no span of T ms ever admits more than
 //! N + T·N/W requests, and there are no window boundaries to burst across
@@ -100,7 +100,7 @@ impl Window {
 }
 
 /// What the RateLimiter DO stores between requests: three integers (the
-/// levels never exceed 2^53 − 1). `RateState::default()` is a key that has
+/// levels never exceed 2^53 − 1). `RateState::default()` is an account that has
 /// sent nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RateState {

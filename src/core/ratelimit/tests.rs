@@ -291,7 +291,7 @@ proptest! {
         }
         if let Some(denial) = decision.denial {
             prop_assert!(denial.retry_after >= 1);
-            let _ = denial.message("free");
+            let _ = denial.message();
         }
         let _ = decision.headers();
     }

@@ -19,12 +19,16 @@ fn visit(user_agent: &str) -> Visit<'_> {
         now: UnixMillis(1_000_000),
         password: PasswordProof::NotGiven,
         form_post: false,
+        country: None,
+        fingerprint: None,
     }
 }
 
 fn location(decision: Decision) -> (u16, String) {
     match decision {
-        Decision::Redirect { status, location } => (status, location),
+        Decision::Redirect {
+            status, location, ..
+        } => (status, location),
         other => panic!("expected a redirect, got {other:?}"),
     }
 }
@@ -155,7 +159,7 @@ fn the_visitors_query_is_forwarded_unless_turned_off() {
 }
 
 #[test]
-fn precedence_is_destination_then_utm_then_visitor() {
+fn the_links_parameters_win_over_the_visitors() {
     let utm = Utm {
         source: Some("news letter".into()),
         medium: Some("email".into()),
@@ -168,7 +172,20 @@ fn precedence_is_destination_then_utm_then_visitor() {
     );
     assert_eq!(
         merged,
-        "https://e.com/p?b=%20x&utm_source=news+letter&utm_medium=social&a=2&a=3#top"
+        "https://e.com/p?a=1&b=%20x&utm_source=news+letter&utm_medium=email#top"
+    );
+}
+
+#[test]
+fn the_visitor_adds_only_names_the_link_lacks() {
+    let merged = merge_query(
+        "https://shop.example/p?next=/cart&aff=owner",
+        &Utm::default(),
+        Some("next=https://evil.example&aff=thief&utm_source=x&ref=tw"),
+    );
+    assert_eq!(
+        merged,
+        "https://shop.example/p?next=/cart&aff=owner&utm_source=x&ref=tw"
     );
 }
 

@@ -168,9 +168,98 @@ fn names_serialize_as_reported() {
     assert_eq!(serde_json::to_value(Android).unwrap(), "android");
 }
 
+/// Pieces of real User-Agents, so generated ones reach the deeper branches.
+const TOKENS: [&str; 24] = [
+    "Mozilla/5.0 ",
+    "(",
+    ")",
+    "; ",
+    "iPhone",
+    "iPad",
+    "Android 14",
+    "Mobile",
+    "Tablet",
+    "Windows NT 10.0",
+    "Macintosh",
+    "CrOS",
+    "Linux",
+    "AppleWebKit/605.1.15",
+    "Chrome/126.0",
+    "Safari/604.1",
+    "Edg/126",
+    "OPR/100",
+    "SamsungBrowser/25",
+    "Firefox/127",
+    "bot",
+    "curl/8",
+    "FBAN/",
+    "Version/17",
+];
+
 proptest::proptest! {
     #[test]
-    fn classifying_arbitrary_text_never_panics(ua in "\\PC{0,300}", head: bool) {
+    fn classifying_arbitrary_text_never_panics(ua in "(?s).{0,300}", head: bool) {
         let _ = classify(&ua, head);
+    }
+
+    #[test]
+    fn shuffled_user_agent_pieces_classify_consistently(
+        pieces in proptest::collection::vec(proptest::sample::select(&TOKENS[..]), 0..12),
+        noise in "(?s).{0,8}",
+    ) {
+        let ua = pieces.concat() + &noise;
+        let client = classify(&ua, false);
+        let platform = match client.os {
+            O::Ios => Ios,
+            O::Android => Android,
+            _ => Web,
+        };
+        proptest::prop_assert_eq!(client.platform, platform);
+        // HEAD is always a bot, whatever the User-Agent says.
+        proptest::prop_assert!(classify(&ua, true).is_bot);
+    }
+}
+
+/// Link-unfurling bots, as they announce themselves.
+const UNFURLERS: &[&str] = &[
+    "Twitterbot/1.0",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "facebookexternalhit/1.1;line-poker/1.0",
+    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "Slack-ImgProxy (+https://api.slack.com/robots)",
+    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+    "TelegramBot (like TwitterBot)",
+    "WhatsApp/2.23.20.0 A",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
+    "Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5 skype-url-preview@microsoft.com",
+    "Mozilla/5.0 (compatible; Pinterestbot/1.0; +http://www.pinterest.com/bot.html)",
+    "Mozilla/5.0 (compatible; redditbot/1.0; +http://www.reddit.com/feedback)",
+    "http.rb/5.1.1 (Mastodon/4.2.1; +https://mastodon.social/)",
+    "Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)",
+    "Mozilla/5.0 (compatible; Embedly/0.2; +http://support.embed.ly/)",
+    "Iframely/1.3.1 (+https://iframely.com/docs/about)",
+];
+
+#[test]
+fn unfurlers_are_recognised_and_are_bots() {
+    for ua in UNFURLERS {
+        assert!(is_unfurler(ua), "{ua}");
+        assert!(classify(ua, false).is_bot, "{ua}");
+    }
+}
+
+#[test]
+fn people_and_other_bots_are_not_unfurlers() {
+    for (ua, ..) in PEOPLE {
+        assert!(!is_unfurler(ua), "{ua}");
+    }
+    for ua in [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "curl/8.4.0",
+        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+        "",
+    ] {
+        assert!(!is_unfurler(ua), "{ua}");
     }
 }

@@ -31,15 +31,18 @@
 //! caller: `clicks` rows per hour (per day, stamped with the day's first
 //! hour, for the whole days of a long period), every other dimension summed
 //! over the range (stamped with `first`), and the merged unique-visitor
-//! sketch itself rather than its estimate. No visitor identifier or IP
-//! address is in any of it.
+//! sketch itself rather than its estimate, and one such sketch per A/B
+//! variant. No visitor identifier or IP address is in any of it.
 
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use worker::{Env, Method, Request, RequestInit, Response, Stub, Url};
 
 use crate::core::analytics::shard::shard_of;
 use crate::core::analytics::{ClickEvent, Dimension, HourlyCount, SketchRange};
-use crate::core::base64;
 use crate::core::hll::Hll;
 use crate::core::ids::LinkId;
 use crate::core::period::Hour;
@@ -110,6 +113,27 @@ pub struct ReportRows {
     pub counts: Vec<WireCount>,
     /// `Hll::to_bytes` of the merged sketches, base64.
     pub sketch: String,
+    /// The merged sketches of each A/B variant that has one; absent from
+    /// counters older than variants.
+    #[serde(default)]
+    pub variants: Vec<VariantSketch>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VariantSketch {
+    /// Numbered from 1.
+    pub variant: u8,
+    /// `Hll::to_bytes`, base64.
+    pub sketch: String,
+}
+
+/// [`ReportRows`], decoded.
+#[derive(Debug, PartialEq)]
+pub struct Report {
+    pub counts: Vec<HourlyCount>,
+    pub sketch: Hll,
+    /// By variant number, ascending.
+    pub variants: Vec<(u8, Hll)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -121,7 +145,7 @@ pub struct WireCount {
 }
 
 impl ReportRows {
-    pub fn new(counts: &[HourlyCount], sketch: &Hll) -> Self {
+    pub fn new(counts: &[HourlyCount], sketch: &Hll, variants: &BTreeMap<u8, Hll>) -> Self {
         ReportRows {
             counts: counts
                 .iter()
@@ -132,18 +156,29 @@ impl ReportRows {
                     count: c.count,
                 })
                 .collect(),
-            sketch: base64::encode(&sketch.to_bytes()),
+            sketch: BASE64.encode(sketch.to_bytes()),
+            variants: variants
+                .iter()
+                .map(|(&variant, sketch)| VariantSketch {
+                    variant,
+                    sketch: BASE64.encode(sketch.to_bytes()),
+                })
+                .collect(),
         }
     }
 
-    /// The rows and the sketch; rows of an unknown dimension (a newer
+    /// The rows and the sketches; rows of an unknown dimension (a newer
     /// counter) are skipped rather than failing the report.
     ///
     /// # Errors
-    /// When the sketch does not decode.
-    pub fn decode(self) -> Result<(Vec<HourlyCount>, Hll), String> {
-        let bytes = base64::decode(&self.sketch).ok_or("sketch is not base64")?;
-        let sketch = Hll::from_bytes(&bytes).map_err(|e| format!("bad sketch: {e}"))?;
+    /// When a sketch does not decode.
+    pub fn decode(self) -> Result<Report, String> {
+        let sketch = decode_sketch(&self.sketch)?;
+        let variants = self
+            .variants
+            .iter()
+            .map(|v| Ok((v.variant, decode_sketch(&v.sketch)?)))
+            .collect::<Result<Vec<(u8, Hll)>, String>>()?;
         let counts = self
             .counts
             .into_iter()
@@ -156,8 +191,19 @@ impl ReportRows {
                 })
             })
             .collect();
-        Ok((counts, sketch))
+        Ok(Report {
+            counts,
+            sketch,
+            variants,
+        })
     }
+}
+
+fn decode_sketch(text: &str) -> Result<Hll, String> {
+    let bytes = BASE64
+        .decode(text)
+        .map_err(|e| format!("sketch is not base64: {e}"))?;
+    Hll::from_bytes(&bytes).map_err(|e| format!("bad sketch: {e}"))
 }
 
 /// The query string of `GET /report`.
@@ -380,7 +426,7 @@ mod tests {
             value: "DE".into(),
             count: 3,
         }];
-        let mut rows = ReportRows::new(&counts, &sketch);
+        let mut rows = ReportRows::new(&counts, &sketch, &BTreeMap::from([(2, sketch.clone())]));
         rows.counts.push(WireCount {
             hour: 7,
             dimension: "future".into(),
@@ -389,9 +435,23 @@ mod tests {
         });
         let json = serde_json::to_string(&rows).unwrap();
         let back: ReportRows = serde_json::from_str(&json).unwrap();
-        let (decoded, decoded_sketch) = back.decode().unwrap();
-        assert_eq!(decoded, counts);
-        assert_eq!(decoded_sketch, sketch);
+        assert_eq!(
+            back.decode().unwrap(),
+            Report {
+                counts: counts.to_vec(),
+                sketch: sketch.clone(),
+                variants: vec![(2, sketch)]
+            }
+        );
+    }
+
+    #[test]
+    fn a_report_without_variant_sketches_still_reads() {
+        let rows = ReportRows::new(&[], &Hll::new(), &BTreeMap::new());
+        let mut json: serde_json::Value = serde_json::to_value(&rows).unwrap();
+        json.as_object_mut().unwrap().remove("variants");
+        let back: ReportRows = serde_json::from_value(json).unwrap();
+        assert!(back.decode().unwrap().variants.is_empty());
     }
 
     #[test]
@@ -402,5 +462,15 @@ mod tests {
         let many: ClickBatch = serde_json::from_str(&format!("[{one},{one}]")).unwrap();
         assert_eq!(many.into_events().len(), 2);
         assert!(serde_json::from_str::<ClickBatch>(r#"{"at":1}"#).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_arbitrary_sketch_is_decoded_or_an_error(sketch in "(?s).{0,120}|[A-Za-z0-9+/]{0,200}={0,2}") {
+            let rows = ReportRows { counts: Vec::new(), sketch, variants: Vec::new() };
+            if let Err(message) = rows.decode() {
+                proptest::prop_assert!(message.contains("sketch"), "{message}");
+            }
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! How the worker talks to its Durable Objects: binding names, paths,
 //! bodies and the stub helpers, in one place for both ends.
 //!
-//! # RateLimiter (binding `RATE_LIMITER`, one object per API key, named by
-//! # the key id)
+//! # RateLimiter (binding `RATE_LIMITER`, one object per account, named by
+//! # the account id: all of an account's keys share its budget)
 //!
 //! The object knows no plans: every request carries the limits and the time
 //! in its query string, `?now=<Unix ms>&perMinute=<n>&perHour=<n>` (an
@@ -152,24 +152,24 @@ impl WireDecision {
     }
 }
 
-/// Asks the key's RateLimiter to decide (and charge) one request.
+/// Asks the account's RateLimiter to decide (and charge) one request.
 ///
 /// # Errors
 /// When the binding is missing or the object fails or answers badly.
-pub async fn check(env: &Env, key_id: &str, ask: &Ask) -> worker::Result<Decision> {
-    call(env, key_id, Method::Post, &ask.url(CHECK_PATH)).await
+pub async fn check(env: &Env, account_id: &str, ask: &Ask) -> worker::Result<Decision> {
+    call(env, account_id, Method::Post, &ask.url(CHECK_PATH)).await
 }
 
-/// What the key's RateLimiter would decide now, charging nothing.
+/// What the account's RateLimiter would decide now, charging nothing.
 ///
 /// # Errors
 /// As [`check`].
-pub async fn peek(env: &Env, key_id: &str, ask: &Ask) -> worker::Result<Decision> {
-    call(env, key_id, Method::Get, &ask.url(PEEK_PATH)).await
+pub async fn peek(env: &Env, account_id: &str, ask: &Ask) -> worker::Result<Decision> {
+    call(env, account_id, Method::Get, &ask.url(PEEK_PATH)).await
 }
 
-async fn call(env: &Env, key_id: &str, method: Method, url: &str) -> worker::Result<Decision> {
-    let stub = env.durable_object(RATE_LIMITER)?.get_by_name(key_id)?;
+async fn call(env: &Env, account_id: &str, method: Method, url: &str) -> worker::Result<Decision> {
+    let stub = env.durable_object(RATE_LIMITER)?.get_by_name(account_id)?;
     let mut init = RequestInit::new();
     init.with_method(method);
     let mut response = stub

@@ -20,6 +20,7 @@ fn event(i: u32, bot: bool) -> ClickEvent {
             country: Some("FR"),
             ip: &ip,
             source: Source::Link,
+            target: crate::core::routing::Target::Default,
         },
         b"secret",
     )
@@ -61,6 +62,11 @@ fn a_bot_only_message_is_pinned() {
 fn messages_round_trip() {
     let mut clicks = clicks(3, 4);
     clicks.add("link_bots", &event(7, true));
+    let tested = ClickEvent {
+        target: crate::core::routing::Target::Variant(2),
+        ..event(8, false)
+    };
+    clicks.add("link_tested", &tested);
     let message = ClickMessage {
         id: "id-1".into(),
         clicks,

@@ -5,12 +5,22 @@ _operations) and hands it to its transport."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Generic, List, Mapping, Optional, TypeVar
+from typing import Any, Dict, Generic, List, Mapping, Optional, TypeVar, Union
 
 import httpx
 
 from . import _operations as ops
-from ._models import Account, Analytics, ApiKey, ApiKeyCreated, Link, QrDataUrl, QrImage
+from ._models import (
+    Account,
+    Analytics,
+    ApiKey,
+    ApiKeyCreated,
+    Link,
+    QrDataUrl,
+    QrImage,
+    SocialPreview,
+    TestVariant,
+)
 from ._operations import NOT_GIVEN, DateLike
 from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._transport import AsyncTransport, Config, SyncTransport
@@ -150,6 +160,9 @@ class Links:
         utm: Optional[Dict[str, str]] = NOT_GIVEN,
         tags: Optional[List[str]] = NOT_GIVEN,
         disabled: Optional[bool] = NOT_GIVEN,
+        geo: Optional[Dict[str, str]] = NOT_GIVEN,
+        test_variants: Optional[List[Union[TestVariant, Dict[str, Any]]]] = NOT_GIVEN,
+        og: Optional[Union[SocialPreview, Dict[str, Any]]] = NOT_GIVEN,
     ) -> Link:
         """Creates a link; without ``short_code`` it gets a random 7-character one."""
         return self._send(ops.create_link(_given(locals())))
@@ -177,6 +190,9 @@ class Links:
         utm: Optional[Dict[str, str]] = NOT_GIVEN,
         tags: Optional[List[str]] = NOT_GIVEN,
         disabled: Optional[bool] = NOT_GIVEN,
+        geo: Optional[Dict[str, str]] = NOT_GIVEN,
+        test_variants: Optional[List[Union[TestVariant, Dict[str, Any]]]] = NOT_GIVEN,
+        og: Optional[Union[SocialPreview, Dict[str, Any]]] = NOT_GIVEN,
     ) -> Link:
         """Changes the given fields; None clears an option."""
         fields = _given(locals())
@@ -239,6 +255,9 @@ class AsyncLinks:
         utm: Optional[Dict[str, str]] = NOT_GIVEN,
         tags: Optional[List[str]] = NOT_GIVEN,
         disabled: Optional[bool] = NOT_GIVEN,
+        geo: Optional[Dict[str, str]] = NOT_GIVEN,
+        test_variants: Optional[List[Union[TestVariant, Dict[str, Any]]]] = NOT_GIVEN,
+        og: Optional[Union[SocialPreview, Dict[str, Any]]] = NOT_GIVEN,
     ) -> Link:
         return await self._send(ops.create_link(_given(locals())))
 
@@ -264,6 +283,9 @@ class AsyncLinks:
         utm: Optional[Dict[str, str]] = NOT_GIVEN,
         tags: Optional[List[str]] = NOT_GIVEN,
         disabled: Optional[bool] = NOT_GIVEN,
+        geo: Optional[Dict[str, str]] = NOT_GIVEN,
+        test_variants: Optional[List[Union[TestVariant, Dict[str, Any]]]] = NOT_GIVEN,
+        og: Optional[Union[SocialPreview, Dict[str, Any]]] = NOT_GIVEN,
     ) -> Link:
         fields = _given(locals())
         return await self._send(ops.update_link(fields.pop("id_or_slug"), fields))

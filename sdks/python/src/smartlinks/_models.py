@@ -12,6 +12,9 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Set, TypeVar
 
 __all__ = [
     "Link",
+    "TestVariant",
+    "SocialPreview",
+    "VariantClicks",
     "LinkPage",
     "Analytics",
     "DateRange",
@@ -29,6 +32,24 @@ __all__ = [
 
 T = TypeVar("T")
 _Raw = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TestVariant:
+    """One A/B test variant: a destination and the share of visitors it gets."""
+
+    url: str
+    percentage: int
+
+
+@dataclass(frozen=True)
+class SocialPreview:
+    """What link-unfurling bots are shown (Open Graph and Twitter Card tags)."""
+
+    title: str
+    description: Optional[str] = None
+    image: Optional[str] = None
+    """An https URL."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,11 @@ class Link:
     utm: Optional[Dict[str, str]]
     tags: List[str]
     disabled: bool
+    geo: Optional[Dict[str, str]] = None
+    """Country code (ISO 3166-1 alpha-2) to destination."""
+    test_variants: Optional[List[TestVariant]] = None
+    """The A/B test's variants, in order (``variant:1`` first)."""
+    og: Optional[SocialPreview] = None
     extra: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Fields this version of the client does not know yet, by snake_case name."""
 
@@ -80,6 +106,15 @@ class Link:
             utm=raw.get("utm"),
             tags=list(raw.get("tags") or []),
             disabled=bool(raw.get("disabled")),
+            geo=raw.get("geo"),
+            test_variants=_optional(
+                lambda vs: [TestVariant(url=v["url"], percentage=v["percentage"]) for v in vs],
+                get("testVariants", "test_variants"),
+            ),
+            og=_optional(
+                lambda o: SocialPreview(title=o["title"], description=o.get("description"), image=o.get("image")),
+                raw.get("og"),
+            ),
             extra=_extra(raw, _LINK_FIELDS),
         )
 
@@ -89,7 +124,7 @@ _LINK_FIELDS = {
     "clicks", "createdAt", "created_at", "updatedAt", "updated_at", "ios", "android", "expiresAt",
     "expires_at", "expiredUrl", "expired_url", "maxClicks", "max_clicks", "hasPassword",
     "has_password", "redirectType", "redirect_type", "forwardQuery", "forward_query", "utm",
-    "tags", "disabled",
+    "tags", "disabled", "geo", "testVariants", "test_variants", "og",
 }  # fmt: skip
 
 
@@ -104,6 +139,16 @@ class Platforms:
     ios: int
     android: int
     web: int
+
+
+@dataclass(frozen=True)
+class VariantClicks:
+    """One A/B variant's clicks and unique visitors."""
+
+    variant: int
+    """Numbered from 1 in the link's ``test_variants`` order."""
+    clicks: int
+    unique_clicks: int
 
 
 @dataclass(frozen=True)
@@ -129,7 +174,13 @@ class Analytics:
     qr_clicks: int
     """Clicks that came from scanning the link's QR code."""
     bots: int
-    """Bot and preview hits, never counted as clicks."""
+    """Bot hits, never counted as clicks."""
+    unfurls: int = 0
+    """Social previews served to link-unfurling bots: neither clicks nor bot hits."""
+    targets: Dict[str, int] = field(default_factory=dict)
+    """Clicks per routing target served: ``default``, ``ios``, ``android``, ``geo:XX``,
+    ``variant:N``, ``fallback``."""
+    variants: List[VariantClicks] = field(default_factory=list)
 
     @classmethod
     def from_api(cls, raw: _Raw) -> "Analytics":
@@ -152,6 +203,12 @@ class Analytics:
             sources=_breakdown(raw, "sources", "source"),
             qr_clicks=raw["qr_clicks"],
             bots=raw["bots"],
+            unfurls=raw.get("unfurls", 0),
+            targets=_breakdown(raw, "targets", "target"),
+            variants=[
+                VariantClicks(variant=v["variant"], clicks=v["clicks"], unique_clicks=v["uniqueClicks"])
+                for v in raw.get("variants") or []
+            ],
         )
 
 

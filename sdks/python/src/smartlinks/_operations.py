@@ -3,6 +3,7 @@ read the answer. The sync and async resources both send these."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any, Dict, List, Mapping, Optional, Union
 from urllib.parse import quote
@@ -49,6 +50,9 @@ _LINK_FIELDS = {
     "utm": "utm",
     "tags": "tags",
     "disabled": "disabled",
+    "geo": "geo",
+    "test_variants": "testVariants",
+    "og": "og",
 }
 _QR_FIELDS = {
     "link_id": "linkId",
@@ -75,8 +79,16 @@ def link_body(fields: Mapping[str, Any]) -> Dict[str, Any]:
             continue
         if isinstance(value, datetime):
             value = wire_value(value)
+        elif is_dataclass(value):
+            value = _without_nones(asdict(value))
+        elif isinstance(value, list):
+            value = [_without_nones(asdict(v)) if is_dataclass(v) else v for v in value]
         body[api_name] = value
     return body
+
+
+def _without_nones(value: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in value.items() if v is not None}
 
 
 def create_link(fields: Mapping[str, Any]) -> Operation[Link]:

@@ -15,7 +15,7 @@ from conftest import KEY
 from fake_server import FakeServer, api_error, json_reply, link_pages, raw_link, slow
 
 import smartlinks
-from smartlinks import SmartLinks
+from smartlinks import SmartLinks, SocialPreview, VariantClicks
 
 SDK = Path(__file__).resolve().parents[2]
 ROOT = SDK.parents[1]
@@ -84,13 +84,13 @@ def test_update_sends_only_the_given_fields_and_none_clears(server: FakeServer, 
 
 
 def test_a_link_has_one_name_per_field_and_keeps_new_fields(server: FakeServer, client: SmartLinks) -> None:
-    server.reply(json_reply(200, raw_link(1, testVariants=[{"url": "https://a.example/"}], test_variants=[{}])))
+    server.reply(json_reply(200, raw_link(1, futureRules=[{"url": "https://a.example/"}], future_rules=[{}])))
     link = client.links.get("s1")
     assert link.short_code == "s1"
     assert link.short_url == "https://smart.link/s1"
     assert link.created_at == datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
     assert link.redirect_type == 302 and link.forward_query is True and link.has_password is False
-    assert link.extra == {"test_variants": [{"url": "https://a.example/"}]}
+    assert link.extra == {"future_rules": [{"url": "https://a.example/"}]}
 
 
 def test_ids_and_short_codes_are_escaped_into_the_path(server: FakeServer, client: SmartLinks) -> None:
@@ -344,3 +344,44 @@ def test_a_new_keys_secret_stays_out_of_its_repr(server: FakeServer, client: Sma
     created = client.api_keys.create(name="CI", scopes=["links:read"])
     assert created.key == secret and secret not in repr(created)
     assert server.requests[0].body == {"name": "CI", "scopes": ["links:read"]}
+
+
+def test_routing_options_are_read_and_sent(server: FakeServer, client: SmartLinks) -> None:
+    variants = [{"url": "https://a.example/", "percentage": 30}, {"url": "https://b.example/", "percentage": 70}]
+    og = {"title": "Spring", "description": None, "image": "https://i.example/a.png"}
+    server.reply(json_reply(200, raw_link(1, geo={"DE": "https://de.example/"}, testVariants=variants, og=og)))
+    link = client.links.update(
+        "s1",
+        geo={"DE": "https://de.example/"},
+        test_variants=[
+            smartlinks.TestVariant("https://a.example/", 30),
+            {"url": "https://b.example/", "percentage": 70},
+        ],
+        og=SocialPreview("Spring", image="https://i.example/a.png"),
+    )
+    assert server.requests[0].body == {
+        "geo": {"DE": "https://de.example/"},
+        "testVariants": variants,
+        "og": {"title": "Spring", "image": "https://i.example/a.png"},
+    }
+    assert link.geo == {"DE": "https://de.example/"}
+    assert link.test_variants == [
+        smartlinks.TestVariant("https://a.example/", 30),
+        smartlinks.TestVariant("https://b.example/", 70),
+    ]
+    assert link.og == SocialPreview("Spring", None, "https://i.example/a.png")
+    assert link.extra == {}
+
+
+def test_analytics_give_targets_variants_and_unfurls(server: FakeServer, client: SmartLinks) -> None:
+    report = dict(
+        ANALYTICS,
+        unfurls=2,
+        targets=[{"target": "variant:1", "clicks": 2}, {"target": "geo:DE", "clicks": 1}],
+        variants=[{"variant": 1, "clicks": 2, "uniqueClicks": 1, "unique_clicks": 1}],
+    )
+    server.reply(json_reply(200, report))
+    analytics = client.links.analytics("s1")
+    assert analytics.unfurls == 2
+    assert analytics.targets == {"variant:1": 2, "geo:DE": 1}
+    assert analytics.variants == [VariantClicks(variant=1, clicks=2, unique_clicks=1)]

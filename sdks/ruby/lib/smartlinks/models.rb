@@ -33,13 +33,17 @@ module Smartlinks
     id slug shortCode shortUrl short_url url original_url title metadata clicks createdAt created_at
     updatedAt updated_at ios android expiresAt expires_at expiredUrl expired_url maxClicks max_clicks
     hasPassword has_password redirectType redirect_type forwardQuery forward_query utm tags disabled
+    geo testVariants test_variants og
   ].freeze
 
-  # A short link. #extra holds fields this version of the client does not know yet.
+  # A short link. #geo maps country codes to destinations, #test_variants is
+  # an Array of {"url", "percentage"} Hashes (variant 1 first), #og the social
+  # preview Hash ({"title", "description", "image"}); each nil when unset.
+  # #extra holds fields this version of the client does not know yet.
   Link = Struct.new(
     :id, :short_code, :short_url, :url, :title, :metadata, :clicks, :created_at, :updated_at,
     :ios, :android, :expires_at, :expired_url, :max_clicks, :has_password, :redirect_type,
-    :forward_query, :utm, :tags, :disabled, :extra,
+    :forward_query, :utm, :tags, :disabled, :geo, :test_variants, :og, :extra,
     keyword_init: true
   ) do
     def self.from_api(raw)
@@ -66,6 +70,9 @@ module Smartlinks
         utm: raw["utm"],
         tags: raw["tags"] || [],
         disabled: raw["disabled"] == true,
+        geo: raw["geo"],
+        test_variants: Parse.pick(raw, "testVariants", "test_variants"),
+        og: raw["og"],
         extra: extra
       )
     end
@@ -81,13 +88,20 @@ module Smartlinks
 
   Platforms = Struct.new(:ios, :android, :web, keyword_init: true)
 
+  # One A/B variant's clicks and unique visitors; #variant counts from 1.
+  VariantClicks = Struct.new(:variant, :clicks, :unique_clicks, keyword_init: true)
+
   # A link's click report. Breakdowns (countries, devices, ...) are Hashes of
   # name => clicks, most clicks first; clicks_by_date maps every Date of the
   # period to its clicks, clicks_by_hour (periods up to 48 hours, else nil)
-  # every hour's Time.
+  # every hour's Time. #targets are clicks per routing target served
+  # ("default", "ios", "android", "geo:DE", "variant:1", "fallback"),
+  # #variants the VariantClicks of each A/B variant, #unfurls the social
+  # previews served to link-unfurling bots (neither clicks nor bots).
   Analytics = Struct.new(
     :link_id, :short_code, :from, :to, :clicks, :unique_clicks, :platforms, :clicks_by_date,
     :clicks_by_hour, :countries, :devices, :referrers, :browsers, :os, :sources, :qr_clicks, :bots,
+    :unfurls, :targets, :variants,
     keyword_init: true
   ) do
     def self.from_api(raw)
@@ -110,7 +124,12 @@ module Smartlinks
         os: Parse.breakdown(raw["os"], "os"),
         sources: Parse.breakdown(raw["sources"], "source"),
         qr_clicks: raw["qr_clicks"],
-        bots: raw["bots"]
+        bots: raw["bots"],
+        unfurls: raw["unfurls"] || 0,
+        targets: Parse.breakdown(raw["targets"], "target"),
+        variants: (raw["variants"] || []).map do |v|
+          VariantClicks.new(variant: v["variant"], clicks: v["clicks"], unique_clicks: v["uniqueClicks"])
+        end
       )
     end
   end

@@ -9,7 +9,8 @@ module Smartlinks
     FIELDS = {
       url: "url", short_code: "shortCode", title: "title", metadata: "metadata", ios: "ios", android: "android",
       expires_at: "expiresAt", expired_url: "expiredUrl", max_clicks: "maxClicks", password: "password",
-      redirect_type: "redirectType", forward_query: "forwardQuery", utm: "utm", tags: "tags", disabled: "disabled"
+      redirect_type: "redirectType", forward_query: "forwardQuery", utm: "utm", tags: "tags", disabled: "disabled",
+      geo: "geo", test_variants: "testVariants", og: "og"
     }.freeze
 
     def initialize(transport)

@@ -82,15 +82,15 @@ class ClientTest < Minitest::Test
   end
 
   def test_a_link_has_one_name_per_field_and_keeps_new_fields
-    reply FakeServer.json(200, FakeServer.raw_link(1, testVariants: [{ "url" => "https://a.example/" }],
-                                                      test_variants: [{}]))
+    reply FakeServer.json(200, FakeServer.raw_link(1, futureRules: [{ "url" => "https://a.example/" }],
+                                                      future_rules: [{}]))
     link = @client.links.get("s1")
     assert_equal "s1", link.short_code
     assert_equal "https://smart.link/s1", link.short_url
     assert_equal Time.utc(2026, 2, 1, 10), link.created_at
     assert_equal 302, link.redirect_type
     refute link.password?
-    assert_equal({ "test_variants" => [{ "url" => "https://a.example/" }] }, link.extra)
+    assert_equal({ "future_rules" => [{ "url" => "https://a.example/" }] }, link.extra)
   end
 
   def test_ids_and_short_codes_are_escaped_into_the_path
@@ -121,6 +121,29 @@ class ClientTest < Minitest::Test
     assert_equal({ Date.new(2026, 2, 1) => 1, Date.new(2026, 2, 2) => 2 }, report.clicks_by_date)
     assert_nil report.clicks_by_hour
     assert_equal [["US", 2], ["DE", 1]], report.countries.to_a
+  end
+
+  def test_routing_options_are_sent_and_read
+    variants = [{ "url" => "https://a.example/", "percentage" => 30 }, { "url" => "https://b.example/", "percentage" => 70 }]
+    og = { "title" => "Spring", "description" => nil, "image" => "https://i.example/a.png" }
+    reply FakeServer.json(200, FakeServer.raw_link(1, geo: { "DE" => "https://de.example/" }, testVariants: variants,
+                                                      test_variants: variants, og: og))
+    link = @client.links.update("s1", geo: { "DE" => "https://de.example/" }, test_variants: variants, og: og)
+    assert_equal({ "geo" => { "DE" => "https://de.example/" }, "testVariants" => variants, "og" => og }, requests[0].body)
+    assert_equal [{ "DE" => "https://de.example/" }, variants, og], [link.geo, link.test_variants, link.og]
+    assert_empty link.extra
+  end
+
+  def test_analytics_give_targets_variants_and_unfurls
+    reply FakeServer.json(200, ANALYTICS.merge(
+      "unfurls" => 2,
+      "targets" => [{ "target" => "variant:1", "clicks" => 2 }, { "target" => "geo:DE", "clicks" => 1 }],
+      "variants" => [{ "variant" => 1, "clicks" => 2, "uniqueClicks" => 1, "unique_clicks" => 1 }]
+    ))
+    report = @client.links.analytics("s1")
+    assert_equal 2, report.unfurls
+    assert_equal({ "variant:1" => 2, "geo:DE" => 1 }, report.targets)
+    assert_equal [Smartlinks::VariantClicks.new(variant: 1, clicks: 2, unique_clicks: 1)], report.variants
   end
 
   def test_analytics_refuses_half_a_range_or_both_styles

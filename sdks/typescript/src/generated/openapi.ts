@@ -70,11 +70,17 @@ export interface paths {
         get: operations["getLink"];
         put?: never;
         post?: never;
-        /** Delete a link and its analytics */
+        /**
+         * Delete a link and its analytics
+         * @description Deletes the link, its analytics, its saved QR style and every slug it ever published. With `If-Match`, only at that version (409 `conflict` otherwise).
+         */
         delete: operations["deleteLink"];
         options?: never;
         head?: never;
-        /** Change any subset of a link's fields, its slug included */
+        /**
+         * Change any subset of a link's fields, its slug included
+         * @description Conditional: with `If-Match: "<version>"` or a `version` field the change applies only to that version; without either it applies to the version the server reads, and only if the link is still at it when written. Either way a change from a stale read answers 409 `conflict` and changes nothing: GET the link and retry. A new slug takes over at once; every slug the link published before stops resolving.
+         */
         patch: operations["updateLink"];
         trace?: never;
     };
@@ -85,7 +91,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List accounts, oldest first, with their usage */
+        get: operations["adminListAccounts"];
         put?: never;
         /** Create an account and its first API key */
         post: operations["adminCreateAccount"];
@@ -104,14 +111,38 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** Read an account and its usage */
+        get: operations["adminGetAccount"];
         put?: never;
         post?: never;
+        /**
+         * Delete an account: its links (as DELETE /v1/links does), keys and click data
+         * @description Suspends the account first, then deletes up to 100 of its links per request. While links remain it answers 202: repeat the DELETE until it answers 200.
+         */
+        delete: operations["adminDeleteAccount"];
+        options?: never;
+        head?: never;
+        /** Change an account's name, plan, limit overrides or state (suspend, resume) */
+        patch: operations["adminUpdateAccount"];
+        trace?: never;
+    };
+    "/v1/admin/accounts/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new key for an account (every scope), e.g. to replace a lost one */
+        post: operations["adminReissueKey"];
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an account's name, plan or limit overrides */
-        patch: operations["adminUpdateAccount"];
+        patch?: never;
         trace?: never;
     };
     "/v1/api-keys": {
@@ -236,7 +267,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A link's QR code, for <img src> */
+        /**
+         * A link's QR code, for <img src>
+         * @description Starts from the link's saved style; each query option given replaces the saved one (`logo` replaces the saved logo).
+         */
         get: operations["linkQrCode"];
         put?: never;
         post?: never;
@@ -275,7 +309,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Where a link goes, without following it */
+        /**
+         * Where a link goes, without following it
+         * @description Where a live link goes. A password-protected link hides its destinations and title; a disabled, expired or capped link shows only its status (everything else null).
+         */
         get: operations["inspect"];
         put?: never;
         post?: never;
@@ -294,11 +331,65 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A link's QR code (SVG by default), for <img src> */
+        /**
+         * A link's QR code (SVG by default), for <img src>
+         * @description Renders the link's saved style (`PUT /v1/links/{idOrSlug}/qr-style`). A visitor may choose only `format`; `logo`, `size`, colours or any other parameter answer 400 naming it, so the public route fetches nothing and draws nothing a visitor hands it. Limited per client (a generous budget, 429 past it).
+         */
         get: operations["publicQrCode"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the reconciliation pass of KV against D1 now
+         * @description Lists the redirect records in KV a page at a time and compares each with D1: records of slugs no live link holds are deleted, stale ones rewritten. The same pass runs every 15 minutes on a Cron Trigger. One call walks up to `pages` pages of 250 keys; call again with the returned `cursor` until `complete`.
+         */
+        post: operations["reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/links/{idOrSlug}/qr-style": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * A link's saved QR style
+         * @description What `GET /{slug}/qr` renders: the saved style, or the defaults when none was saved. Scope `links:read`.
+         */
+        get: operations["getQrStyle"];
+        /**
+         * Save a link's QR style
+         * @description Scope `links:write`. A logo is fetched (or decoded from its data URL) and vetted here, once: public https hosts only, at most 512 KiB, decoded (at most 1024×1024 pixels) and scaled down to at most 916 px, the largest a logo is ever drawn. The style must render the link's code, or nothing is saved.
+         */
+        put: operations["saveQrStyle"];
+        post?: never;
+        /**
+         * Forget a link's QR style
+         * @description Back to the defaults. Scope `links:write`.
+         */
+        delete: operations["resetQrStyle"];
         options?: never;
         head?: never;
         patch?: never;
@@ -311,7 +402,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_error" | "unauthorized" | "forbidden" | "plan_limit" | "not_found" | "method_not_allowed" | "slug_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+                code: "validation_error" | "unauthorized" | "forbidden" | "plan_limit" | "not_found" | "method_not_allowed" | "slug_taken" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
                 message: string;
                 field?: string;
             };
@@ -364,16 +455,26 @@ export interface components {
             } | null;
             tags: string[];
             disabled: boolean;
+            /** @description Country code to destination; null when none. */
+            geo: components["schemas"]["GeoTargets"] | null;
+            /** @description The A/B test's variants, in order (variant:1 first); null when none. */
+            testVariants: components["schemas"]["TestVariant"][] | null;
+            /** @description The A/B test's variants, in order (variant:1 first); null when none. */
+            test_variants: components["schemas"]["TestVariant"][] | null;
+            /** @description The social preview unfurling bots get; null when none. */
+            og: components["schemas"]["SocialPreview"] | null;
+            /** @description 1 at creation, one more on every change. Send it back as `If-Match: "<version>"` (or `version` in a PATCH body) to change the link only if nobody else has since; the same value is the response's `ETag`. */
+            version: number;
         };
         /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). */
         LinkCreate: {
-            /** @description Absolute http(s) URL with a host, at most 8192 bytes, no control characters, not on the short domain. */
+            /** @description Absolute http(s) URL with a host and no user name or password (`user@host`), at most 8192 bytes, no control characters, not on any short host (loopback aliases included). */
             url: string;
             /** @description Custom slug (SmartLinks name); absent or null: a random 7-character one. */
             shortCode?: string | null;
             /** @description Custom slug (SMO1 name). */
             slug?: string | null;
-            /** @description At most 512 characters, no control characters; null clears it. */
+            /** @description At most 512 characters, no control characters; null clears it. No control or bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C); metadata strings may not hold the latter either. */
             title?: string | null;
             /** @description At most 4 KiB of JSON. */
             metadata?: Record<string, unknown> | null;
@@ -417,14 +518,22 @@ export interface components {
             tags?: string[] | null;
             /** @description Stop redirecting (410) without deleting. */
             disabled?: boolean | null;
+            /** @description Geo targets: visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
+            geo?: components["schemas"]["GeoTargets"] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as test_variants: send one, or both with equal values. */
+            testVariants?: components["schemas"]["TestVariant"][] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as testVariants: send one, or both with equal values. */
+            test_variants?: components["schemas"]["TestVariant"][] | null;
+            /** @description Social preview: link-unfurling bots (Twitterbot, facebookexternalhit, LinkedInBot, Slackbot, Discordbot, TelegramBot, WhatsApp, Applebot and similar) get a 200 HTML page with these as Open Graph and Twitter Card tags instead of the redirect, counted as an unfurl rather than a click. `title` 1 to 200 characters, `description` up to 500, `image` an https URL. null removes it; without it bots are redirected like anyone. */
+            og?: components["schemas"]["SocialPreview"] | null;
         } & (unknown & unknown & unknown & unknown & unknown);
-        /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). */
+        /** @description `shortCode` (SmartLinks) and `slug` (SMO1) are the same field: send one (or both with equal values). A PATCH without `version` or `If-Match` still applies atomically against the version the server read, so two concurrent renames cannot both win: the later one answers 409 `conflict`. */
         LinkPatch: {
-            /** @description Absolute http(s) URL with a host, at most 8192 bytes, no control characters, not on the short domain. */
+            /** @description Absolute http(s) URL with a host and no user name or password (`user@host`), at most 8192 bytes, no control characters, not on any short host (loopback aliases included). */
             url?: string;
             shortCode?: string;
             slug?: string;
-            /** @description At most 512 characters, no control characters; null clears it. */
+            /** @description At most 512 characters, no control characters; null clears it. No control or bidirectional formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C); metadata strings may not hold the latter either. */
             title?: string | null;
             /** @description At most 4 KiB of JSON; null clears it. */
             metadata?: Record<string, unknown> | null;
@@ -468,6 +577,16 @@ export interface components {
             tags?: string[] | null;
             /** @description Stop redirecting (410) without deleting. */
             disabled?: boolean | null;
+            /** @description Geo targets: visitors whose `request.cf.country` has a target go there, after device targets and before A/B variants. An unknown or badly formed code is a 400 naming `geo.<code>`. null or {} removes them. */
+            geo?: components["schemas"]["GeoTargets"] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as test_variants: send one, or both with equal values. */
+            testVariants?: components["schemas"]["TestVariant"][] | null;
+            /** @description A/B test: 2 to 4 variants whose percentages add up to exactly 100. Each visitor gets one by a stable hash of their visitor fingerprint (the one unique clicks use), so they keep it; analytics count it as `variant:N`, N from 1 in list order. Applies after device and geo targets. null ends the test. Same field as testVariants: send one, or both with equal values. */
+            test_variants?: components["schemas"]["TestVariant"][] | null;
+            /** @description Social preview: link-unfurling bots (Twitterbot, facebookexternalhit, LinkedInBot, Slackbot, Discordbot, TelegramBot, WhatsApp, Applebot and similar) get a 200 HTML page with these as Open Graph and Twitter Card tags instead of the redirect, counted as an unfurl rather than a click. `title` 1 to 200 characters, `description` up to 500, `image` an https URL. null removes it; without it bots are redirected like anyone. */
+            og?: components["schemas"]["SocialPreview"] | null;
+            /** @description The version this change was made from (as read): the PATCH applies only if the link is still at it, else 409 `conflict`. Same as `If-Match`; if both are sent they must agree. */
+            version?: number;
         } & (unknown & unknown & unknown & unknown & unknown);
         LinkList: {
             links: components["schemas"]["Link"][];
@@ -499,6 +618,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -524,6 +644,7 @@ export interface components {
             name?: string;
             plan?: components["schemas"]["Plan"];
             limits?: components["schemas"]["LimitOverrides"];
+            state?: components["schemas"]["AccountState"];
         };
         ApiKey: {
             id: string;
@@ -562,6 +683,7 @@ export interface components {
             id: string;
             name: string;
             plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
             limits: components["schemas"]["Limits"];
             /** Format: date-time */
             createdAt: string;
@@ -627,8 +749,22 @@ export interface components {
             }[];
             /** @description Clicks that came from scanning the link's QR code. */
             qr_clicks: number;
-            /** @description Bot and preview hits, never counted as clicks. */
+            /** @description Bot hits (crawlers, link checkers, HEAD requests, unfurlers of links without a social preview), never counted as clicks. */
             bots: number;
+            /** @description Social previews served to link-unfurling bots (links with `og`), counted apart from clicks and bots. */
+            unfurls: number;
+            /** @description Clicks per routing target served: `default`, `ios`, `android`, `geo:XX` (a geo target), `variant:N` (an A/B variant, N from 1), `fallback` (an expired or capped link's expiredUrl). Most clicks first. */
+            targets: {
+                target: string;
+                clicks: number;
+            }[];
+            /** @description Clicks and unique visitors per A/B variant that had clicks in the period, by variant number. */
+            variants: {
+                variant: number;
+                clicks: number;
+                uniqueClicks: number;
+                unique_clicks: number;
+            }[];
         };
         QrOptions: {
             /** @description The link whose short URL to encode (with the scan marker `?qr=1`). */
@@ -681,6 +817,133 @@ export interface components {
             from: string;
             /** Format: date-time */
             to: string;
+        };
+        /**
+         * @description `suspended`: the account's API keys are refused (403) until it is `active` again; its links keep redirecting.
+         * @enum {string}
+         */
+        AccountState: "active" | "suspended";
+        AdminAccount: {
+            id: string;
+            name: string;
+            plan: components["schemas"]["Plan"];
+            state: components["schemas"]["AccountState"];
+            limits: components["schemas"]["Limits"];
+            /** Format: date-time */
+            createdAt: string;
+            usage: {
+                links: number;
+                /** @description Active (unrevoked) keys. */
+                apiKeys: number;
+            };
+        };
+        AdminAccountList: {
+            accounts: components["schemas"]["AdminAccount"][];
+            total: number;
+            page: number;
+            limit: number;
+            pageSize: number;
+            totalPages: number;
+        };
+        KeyReissue: {
+            /** @default Reissued key */
+            name?: string;
+            /**
+             * @description Revoke every other key of the account in the same step; without it the plan's maxApiKeys applies.
+             * @default false
+             */
+            revokeOthers?: boolean;
+        };
+        AccountDeletion: {
+            message: string;
+            remainingLinks: number;
+        };
+        KeyReissued: {
+            apiKey: components["schemas"]["ApiKeyCreated"];
+            /** @description Keys revoked by `revokeOthers`. */
+            revokedKeys: number;
+        };
+        /** @description One A/B test variant: a destination (validated like a link's `url`) and the whole percentage of visitors it gets. */
+        TestVariant: {
+            url: string;
+            percentage: number;
+        };
+        /** @description What link-unfurling bots are shown, as Open Graph and Twitter Card tags. Responses carry all three fields. */
+        SocialPreview: {
+            title: string;
+            description?: string | null;
+            /** @description An https URL. */
+            image?: string | null;
+        };
+        /** @description ISO 3166-1 alpha-2 country code (any case on input, uppercase in responses; XK for Kosovo) to destination URL, validated like a link's `url`; at most 50. */
+        GeoTargets: {
+            [key: string]: string;
+        };
+        ReconcileReport: {
+            /** @description KV records compared with D1. */
+            scanned: number;
+            /** @description Records of slugs no live link holds (orphans), deleted. */
+            removed: number;
+            /** @description Records rewritten from D1 (another link's, an older version's, or unlabelled). */
+            republished: number;
+            /** @description Pass it as `cursor` to continue; null once the namespace has been walked. */
+            cursor: string | null;
+            complete: boolean;
+        };
+        /** @description A link's saved QR style: what the public `GET /{slug}/qr` renders. */
+        QrStyle: {
+            dotsColor: string;
+            backgroundColor: string;
+            size: number;
+            margin: number;
+            /** @enum {unknown} */
+            errorCorrection: "L" | "M" | "Q" | "H";
+            logo: null | {
+                /** @enum {unknown} */
+                contentType: "image/png" | "image/jpeg" | "image/svg+xml";
+                /** @description Pixels; null for SVG. Never more than the 916 px a logo is ever drawn at. */
+                width: number | null;
+                height: number | null;
+                bytes: number;
+            };
+            /**
+             * Format: date-time
+             * @description null: never saved (the defaults).
+             */
+            updatedAt: string | null;
+        };
+        /** @description Every field optional: an absent field keeps its saved value, `null` resets it to the default. */
+        QrStylePut: {
+            dotsColor?: string | null;
+            backgroundColor?: string | null;
+            size?: number | null;
+            margin?: number | null;
+            /**
+             * @description Case-insensitive.
+             * @enum {string|null}
+             */
+            errorCorrection?: "L" | "M" | "Q" | "H" | null;
+            /** @description An `https` URL on a public host, or a `data:image/png|jpeg|svg+xml;base64,` URL, at most 512 KiB. Fetched, vetted, decoded and scaled down to at most 916 px here, once, and stored; `null` removes the logo. */
+            logo?: string | null;
+        };
+        Inspection: {
+            slug: string;
+            shortCode: string;
+            shortUrl: string;
+            short_url: string;
+            url: string | null;
+            original_url: string | null;
+            ios: string | null;
+            android: string | null;
+            title: string | null;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** Format: date-time */
+            created_at: string | null;
+            /** @enum {unknown} */
+            status: "active" | "disabled" | "expired" | "capped";
+            hasPassword: boolean;
+            has_password: boolean;
         };
     };
     responses: never;
@@ -783,7 +1046,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -792,7 +1055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -831,6 +1094,8 @@ export interface operations {
             201: {
                 headers: {
                     Location?: string;
+                    /** @description The link's version, `"<version>"`, for `If-Match`. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -855,7 +1120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -891,7 +1156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -928,6 +1193,8 @@ export interface operations {
             /** @description The link */
             200: {
                 headers: {
+                    /** @description The link's version, `"<version>"`, for `If-Match`. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -943,7 +1210,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -961,7 +1228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -986,7 +1253,10 @@ export interface operations {
     deleteLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `"<version>"` (the link's `ETag`): apply only if the link is still at that version, else 409 `conflict`. `*` or no header: any version (a PATCH is still applied atomically against the version it read). */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A link id (`link_…`) or its slug. */
                 idOrSlug: string;
@@ -1004,6 +1274,15 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
+            /** @description A malformed `If-Match`; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Missing, unknown or revoked API key. */
             401: {
                 headers: {
@@ -1013,7 +1292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1031,7 +1310,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description `conflict`: the link is not at the `If-Match` version (or kept changing during the delete). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1056,7 +1344,10 @@ export interface operations {
     updateLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `"<version>"` (the link's `ETag`): apply only if the link is still at that version, else 409 `conflict`. `*` or no header: any version (a PATCH is still applied atomically against the version it read). */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A link id (`link_…`) or its slug. */
                 idOrSlug: string;
@@ -1072,6 +1363,8 @@ export interface operations {
             /** @description The updated link */
             200: {
                 headers: {
+                    /** @description The link's version, `"<version>"`, for `If-Match`. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1096,7 +1389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1114,7 +1407,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The slug is taken. */
+            /** @description `slug_taken`: the slug belongs to another link. `conflict`: the link changed since the version this PATCH was made from; GET it and retry. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1141,7 +1434,77 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminListAccounts: {
+        parameters: {
+            query?: {
+                page?: number;
+                /** @description SmartLinks name of the page size (default 20). Send this or `limit`, not both with different values. */
+                pageSize?: number;
+                /** @description SMO1 name of the page size (default 20). Send this or `pageSize`, not both with different values. */
+                limit?: number;
+                /** @description Case-insensitive match on the name or the id. */
+                search?: string;
+                /** @description Only accounts on this plan. */
+                plan?: components["schemas"]["Plan"];
+                /** @description Only accounts in this state. */
+                state?: components["schemas"]["AccountState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAccountList"];
+                };
+            };
+            /** @description A query parameter is invalid; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1197,7 +1560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1218,6 +1581,148 @@ export interface operations {
             /** @description The body is not JSON. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: components["schemas"]["AdminAccount"];
+                    };
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with everything it had */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Part of its links deleted; repeat the DELETE to go on */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountDeletion"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1270,7 +1775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing or wrong operator token. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1279,7 +1784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource for this account. */
+            /** @description No such account. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1300,6 +1805,117 @@ export interface operations {
             /** @description The body is not JSON. */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminReissueKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyReissue"];
+            };
+        };
+        responses: {
+            /** @description Created; `apiKey.key` is shown only here */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyReissued"];
+                };
+            };
+            /** @description Invalid input; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `plan_limit`: the account has its plan's maximum of active keys (send `revokeOthers`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address (a per-client limit); see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1347,7 +1963,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1356,7 +1972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1419,7 +2035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1446,7 +2062,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1497,7 +2113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1515,7 +2131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1578,7 +2194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, or a scope the key to revoke has (a key may revoke only keys whose scopes it holds). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1596,7 +2212,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1664,7 +2280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1682,7 +2298,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1750,7 +2366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1768,7 +2384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1817,7 +2433,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description The key's account is suspended. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -1891,7 +2516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1927,7 +2552,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2008,7 +2633,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key lacks the route's scope, or a plan quota is reached. */
+            /** @description The key lacks the route's scope, its account is suspended, or a plan quota is reached. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2026,7 +2651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit exceeded; see Retry-After. */
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
             429: {
                 headers: {
                     /** @description Whole seconds to wait. */
@@ -2143,7 +2768,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Too many wrong passwords for this link. */
+            /** @description Too many password guesses (X-Link-Password) for this link from this client, or overall; see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2248,7 +2873,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Too many wrong passwords for this link. */
+            /** @description Too many password guesses: this client's budget for the link (10 per 15 minutes), the link's overall ceiling (100 per 15 minutes) or the per-client form limit; see Retry-After. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2258,7 +2883,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Temporarily unavailable. */
+            /** @description The link cannot be resolved, or its password attempt counter cannot be reached (no password is verified without it); retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2288,7 +2913,7 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
-                    "application/json": Record<string, unknown>;
+                    "application/json": components["schemas"]["Inspection"];
                 };
             };
             /** @description No such link (HTML, or JSON with Accept: application/json). */
@@ -2336,13 +2961,7 @@ export interface operations {
     publicQrCode: {
         parameters: {
             query?: {
-                size?: number;
                 format?: "svg" | "png";
-                margin?: number;
-                errorCorrection?: "L" | "M" | "Q" | "H";
-                dotsColor?: string;
-                backgroundColor?: string;
-                logo?: string;
             };
             header?: never;
             path: {
@@ -2373,7 +2992,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid option; `field` names it. */
+            /** @description A parameter other than `format`, or a bad `format`; `field` names it. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,13 +3022,13 @@ export interface operations {
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
-            /** @description Too many wrong passwords for this link. */
+            /** @description Too many QR codes from this address (a per-client limit); see Retry-After. */
             429: {
                 headers: {
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/html": string;
                     "application/json": components["schemas"]["PublicError"];
                 };
             };
@@ -2421,6 +3040,310 @@ export interface operations {
                 content: {
                     "text/html": string;
                     "application/json": components["schemas"]["PublicError"];
+                };
+            };
+        };
+    };
+    reconcile: {
+        parameters: {
+            query?: {
+                /** @description Where to resume (from the previous report); the start when absent. */
+                cursor?: string;
+                /** @description Pages to walk (default 3). */
+                pages?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this run did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileReport"];
+                };
+            };
+            /** @description A bad query parameter; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong operator token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQrStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The style */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStyle"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such link for this account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    saveQrStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QrStylePut"];
+            };
+        };
+        responses: {
+            /** @description The saved style */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStyle"];
+                };
+            };
+            /** @description Invalid input, or a logo that cannot be fetched, decoded or drawn; `field` names it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such link for this account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetQrStyle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A link id (`link_…`) or its slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default style */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStyle"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the route's scope. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such link for this account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded (the account's budget, shared by all its keys), or too many failed authentications from this address; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Whole seconds to wait. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Storage is temporarily unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::core::analytics::{ClickRequest, Source};
+use crate::core::routing::Target;
 use crate::core::time::UnixMillis;
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1";
@@ -28,9 +29,14 @@ fn click(
             country: Some("DE"),
             ip: &ip,
             source,
+            target: Target::Default,
         },
         b"secret",
     )
+}
+
+fn routed(i: u32, target: Target) -> ClickEvent {
+    ClickEvent { target, ..human(i) }
 }
 
 fn human(i: u32) -> ClickEvent {
@@ -152,4 +158,52 @@ fn grouping_by_shard_loses_nothing() {
         back.merge(group);
     }
     assert_eq!(back, clicks);
+}
+
+#[test]
+fn each_variant_keeps_its_own_visitors_and_target_counts() {
+    let mut one_by_one = LinkHours::default();
+    for i in 0..30 {
+        let variant = u8::try_from(i % 3).unwrap() + 1;
+        one_by_one.add("link_a", &routed(i, Target::Variant(variant)));
+    }
+    let (_, hours) = one_by_one.links().next().unwrap();
+    let bucket = hours.values().next().unwrap();
+    assert_eq!(bucket.variants.len(), 3);
+    assert_eq!(bucket.variants[&2].estimate(), 10);
+    assert_eq!(bucket.sketch.estimate(), 30);
+    assert_eq!(bucket.counts.get(Dimension::Target, "variant:1"), 10);
+    let mut merged = LinkHours::default();
+    for i in 0..30 {
+        let mut part = LinkHours::default();
+        part.add(
+            "link_a",
+            &routed(i, Target::Variant(u8::try_from(i % 3).unwrap() + 1)),
+        );
+        merged.merge(&part);
+    }
+    assert_eq!(merged, one_by_one);
+}
+
+#[test]
+fn an_unfurl_is_neither_a_click_nor_a_bot_hit() {
+    let mut clicks = LinkHours::default();
+    clicks.add(
+        "link_a",
+        &ClickEvent {
+            target: Target::Preview,
+            ..click(1, BOT, None, false, Source::Link)
+        },
+    );
+    assert_eq!((clicks.humans(), clicks.bots()), (0, 0));
+    let (_, hours) = clicks.links().next().unwrap();
+    assert_eq!(
+        hours
+            .values()
+            .next()
+            .unwrap()
+            .counts
+            .get(Dimension::Unfurls, ""),
+        1
+    );
 }

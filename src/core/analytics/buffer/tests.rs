@@ -17,6 +17,7 @@ fn event(i: u32) -> ClickEvent {
             country: Some("US"),
             ip: &ip,
             source: Source::Link,
+            target: crate::core::routing::Target::Default,
         },
         b"secret",
     )

@@ -290,6 +290,7 @@ fn ties_are_broken_by_name() {
         period: &p,
         counts: &counts,
         unique_visitors: 0,
+        variant_visitors: &[],
     });
     assert_eq!(
         pairs(&report.referrers),
@@ -342,4 +343,55 @@ fn serialises_to_both_documents_at_once() {
         (value["qr_clicks"].clone(), value["bots"].clone()),
         (json!(2), json!(4))
     );
+}
+
+#[test]
+fn targets_variants_and_unfurls_are_reported_apart() {
+    use crate::core::routing::{CountryCode, Target};
+    let mut counter = FakeCounter::default();
+    let day = "2026-02-14T09:00:00Z";
+    let click = |counter: &mut FakeCounter, target, ip: &str, ua| {
+        counter.click_to(target, day, ip, ua, None, Source::Link);
+    };
+    click(&mut counter, Target::Default, "10.0.0.1", DESKTOP);
+    click(&mut counter, Target::Ios, "10.0.0.2", IPHONE);
+    click(&mut counter, Target::Android, "10.0.0.3", ANDROID);
+    let de = Target::Geo(CountryCode::parse("DE").unwrap());
+    click(&mut counter, de, "10.0.0.4", DESKTOP);
+    // Variant 1: three visitors, one of them twice; variant 2: one.
+    for ip in ["10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.3"] {
+        click(&mut counter, Target::Variant(1), ip, DESKTOP);
+    }
+    click(&mut counter, Target::Variant(2), "10.0.2.1", DESKTOP);
+    // Two unfurls and one bot redirected.
+    click(&mut counter, Target::Preview, "10.9.0.1", BOT);
+    click(&mut counter, Target::Preview, "10.9.0.1", BOT);
+    click(&mut counter, Target::Default, "10.9.0.2", BOT);
+    let report = counter.report(&period("2026-02-14", "2026-02-14"));
+    assert_eq!((report.total_clicks, report.unique_clicks), (9, 8));
+    assert_eq!((report.bots, report.unfurls), (1, 2));
+    assert_eq!(
+        pairs(&report.targets),
+        [
+            ("variant:1", 4),
+            ("android", 1),
+            ("default", 1),
+            ("geo:DE", 1),
+            ("ios", 1),
+            ("variant:2", 1)
+        ]
+    );
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        value["variants"],
+        json!([
+            {"variant": 1, "clicks": 4, "uniqueClicks": 3, "unique_clicks": 3},
+            {"variant": 2, "clicks": 1, "uniqueClicks": 1, "unique_clicks": 1}
+        ])
+    );
+    assert_eq!(
+        value["targets"][0],
+        json!({"target": "variant:1", "clicks": 4})
+    );
+    assert_eq!(value["unfurls"], 2);
 }

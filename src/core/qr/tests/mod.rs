@@ -1,6 +1,9 @@
 //! Cross-cutting tests: input validation by field, PNG geometry and logos here;
-//! round trips through `rqrr` (a decoder this project did not write) in `round_trip`.
+//! round trips through `rqrr` (a decoder this project did not write) in `round_trip`,
+//! logo decoding in `decode`, arbitrary bytes at every logo parser in `fuzz`.
 
+mod decode;
+mod fuzz;
 mod pngfile;
 mod round_trip;
 
@@ -10,7 +13,7 @@ use super::*;
 
 const URL: &str = "https://sl.ink/Ab3dE9x";
 
-/// Decodes a PNG to straight RGBA pixels (width, height, pixels).
+/// The `png` crate's reading of a file as straight RGBA pixels (width, height, pixels).
 fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<Rgba>) {
     let mut decoder = ::png::Decoder::new(Cursor::new(bytes));
     decoder.set_transformations(::png::Transformations::normalize_to_color8());
@@ -19,6 +22,16 @@ fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<Rgba>) {
     let info = reader.next_frame(&mut buf).unwrap();
     let buf = &buf[..info.buffer_size()];
     let pixels = match info.color_type {
+        ::png::ColorType::Grayscale => buf.iter().map(|&l| Rgba::opaque(l, l, l)).collect(),
+        ::png::ColorType::GrayscaleAlpha => buf
+            .chunks_exact(2)
+            .map(|p| Rgba {
+                r: p[0],
+                g: p[0],
+                b: p[0],
+                a: p[1],
+            })
+            .collect(),
         ::png::ColorType::Rgb => buf
             .chunks_exact(3)
             .map(|p| Rgba::opaque(p[0], p[1], p[2]))
@@ -32,7 +45,7 @@ fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<Rgba>) {
                 a: p[3],
             })
             .collect(),
-        other => panic!("unexpected colour type {other:?}"),
+        ::png::ColorType::Indexed => unreachable!("expanded by normalize_to_color8"),
     };
     (info.width, info.height, pixels)
 }

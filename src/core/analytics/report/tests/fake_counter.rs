@@ -4,24 +4,38 @@
 use super::at;
 use crate::core::analytics::report::{build_report, AnalyticsReport, ReportInput};
 use crate::core::analytics::{
-    ClickEvent, ClickRequest, Dimension, HourlyCount, ReferrerRows, Source,
+    ClickEvent, ClickRequest, Dimension, HourlyCount, ReferrerRows, SketchKey, SketchRange, Source,
 };
 use crate::core::hll::Hll;
 use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
+use crate::core::routing::Target;
 use std::collections::BTreeMap;
 
 /// What the ClickCounter does per click, in memory: the rows of
-/// `hourly_counts` and the day sketches.
+/// `hourly_counts` and the sketches, by kind and start.
 #[derive(Default)]
 pub struct FakeCounter {
     rows: BTreeMap<(Hour, Dimension, String), u64>,
-    sketches: BTreeMap<i64, Hll>,
+    sketches: BTreeMap<(String, i64), Hll>,
 }
 
 impl FakeCounter {
     pub fn click(
         &mut self,
+        time: &str,
+        ip: &str,
+        user_agent: &str,
+        referer: Option<&str>,
+        source: Source,
+    ) {
+        self.click_to(Target::Default, time, ip, user_agent, referer, source);
+    }
+
+    /// A click the redirect decision routed to `target`.
+    pub fn click_to(
+        &mut self,
+        target: Target,
         time: &str,
         ip: &str,
         user_agent: &str,
@@ -37,6 +51,7 @@ impl FakeCounter {
             country: Some("US"),
             ip,
             source,
+            target,
         };
         let event = ClickEvent::from_request(&request, b"secret");
         let referrers: Vec<&String> = self
@@ -57,9 +72,9 @@ impl FakeCounter {
                 .entry((event.hour(), dimension, value))
                 .or_default() += 1;
         }
-        if !event.client.is_bot {
+        for key in event.sketch_keys() {
             self.sketches
-                .entry(event.at.day().0)
+                .entry((key.kind(), key.start()))
                 .or_default()
                 .insert(event.fingerprint);
         }
@@ -76,17 +91,36 @@ impl FakeCounter {
                 count,
             })
             .collect();
+        // Day sketches, as a period that is not hourly merges them.
+        let range = SketchRange {
+            hourly: false,
+            first: period.first_hour(),
+            last: period.last_hour(),
+        };
         let mut merged = Hll::new();
-        period
-            .days()
-            .filter_map(|day| self.sketches.get(&day.0))
-            .for_each(|s| merged.merge(s));
+        let mut variants: BTreeMap<u8, Hll> = BTreeMap::new();
+        for key in range.keys() {
+            if let Some(sketch) = self.sketches.get(&(key.kind(), key.start())) {
+                merged.merge(sketch);
+            }
+            let prefix = range.variant_kind_prefix();
+            for ((kind, start), sketch) in &self.sketches {
+                if *start == key.start() && kind.starts_with(&prefix) {
+                    if let Some(n) = SketchKey::variant_of_kind(kind) {
+                        variants.entry(n).or_default().merge(sketch);
+                    }
+                }
+            }
+        }
+        let variant_visitors: Vec<(u8, u64)> =
+            variants.iter().map(|(&n, s)| (n, s.estimate())).collect();
         build_report(ReportInput {
             link_id: &LinkId::from_stored("link_abc123".into()),
             slug: "summer",
             period,
             counts: &counts,
             unique_visitors: merged.estimate(),
+            variant_visitors: &variant_visitors,
         })
     }
 }
