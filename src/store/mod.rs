@@ -1,10 +1,13 @@
-//! The only code that knows SQL statements and KV key/value formats.
+//! The only code that knows SQL statements, KV key/value formats and the
+//! clicks queue's message format; also the isolate's cache of KV records.
 //!
 //! D1 is the source of truth; KV holds a derived record per slug for the
 //! redirect, written through on every change and rebuildable from D1.
 
 pub mod accounts;
 pub mod attempts;
+mod click_buckets;
+pub mod click_queue;
 pub mod clicks;
 mod error;
 pub mod keys;
@@ -14,6 +17,7 @@ pub mod links;
 pub mod published;
 pub mod qr_styles;
 pub mod rate_state;
+pub mod record_cache;
 mod routing;
 
 use error::is_unique_violation;
