@@ -2,6 +2,7 @@
 // account through the operator API, links through POST /v1/links, the same
 // slugs (with our KV record bytes) in the reference kv worker, 90 days of
 // clicks for the analytics round; and, after the loads, the click-loss check.
+import { shardCount, shardName } from "../tests/support/shards.mjs";
 import { BROWSER_UA } from "./load.mjs";
 
 /** Requests in flight while seeding or checking: enough to keep workerd
@@ -80,13 +81,27 @@ export async function seedLinks(origin, key, count, deadline, progress, prefix =
   return links.filter(Boolean);
 }
 
+/** Where the benchmark's link `slug` leads. */
+export const destinationOf = (slug) => `https://example.com/landing/${slug}?utm_source=bench`;
+
+/** Creates link `slug`. A dropped connection (a busy machine) is retried;
+ * a retry that finds the slug taken reads the link the first try made. */
 export async function createLink(origin, key, slug) {
-  const res = await api(origin, "POST", "/v1/links", {
-    key,
-    body: { url: `https://example.com/landing/${slug}?utm_source=bench`, slug },
-  });
-  if (res.status !== 201) throw new Error(`creating link ${slug}: ${res.status} ${res.text}`);
-  return { slug, id: res.json.id };
+  for (let attempt = 1; ; attempt++) {
+    let res;
+    try {
+      res = await api(origin, "POST", "/v1/links", { key, body: { url: destinationOf(slug), slug } });
+    } catch (error) {
+      if (attempt === 3) throw error;
+      continue;
+    }
+    if (res.status === 201) return { slug, id: res.json.id };
+    if (res.status === 409 && attempt > 1) {
+      const existing = await api(origin, "GET", `/v1/links/${slug}`, { key });
+      if (existing.status === 200) return { slug, id: existing.json.id };
+    }
+    throw new Error(`creating link ${slug}: ${res.status} ${res.text}`);
+  }
 }
 
 /** Copies each slug's KV record from our namespace into `target`'s, byte
@@ -101,8 +116,9 @@ export async function copyRecords(fromKv, toKv, links) {
 
 // ─────────────────────────────────────────────────────────────────────────
 // ClickCounter seeding: the ONE place that knows the ClickCounter's click
-// protocol (src/objects/protocol/click_counter.rs: `POST /clicks` takes one
-// core::analytics::ClickEvent or an array of them, each with its own time).
+// protocol (src/objects/protocol/click_counter.rs: `POST /clicks?link=L`
+// on the link's shard takes one core::analytics::ClickEvent or an array of
+// them, each with its own time; tests/support/shards.mjs finds the shard).
 // ─────────────────────────────────────────────────────────────────────────
 const CLICK_COUNTER_CLASS = "ClickCounter";
 const CLICK_PATH = "/clicks";
@@ -112,15 +128,15 @@ const DAY_MS = 86_400_000;
 
 /**
  * 90 days of clicks for `linkId`, one every `everyMinutes`, posted straight
- * to its ClickCounter (one object per link, named by the link id) through
- * Miniflare, with varied countries, clients and referrers so the report has
- * every dimension to aggregate. Returns `{events}` or `{skipped}`.
+ * to its ClickCounter shard through Miniflare, with varied countries,
+ * clients and referrers so the report has every dimension to aggregate.
+ * Returns `{events}` or `{skipped}`.
  */
 export async function seedNinetyDaysOfClicks(worker, config, linkId, now, everyMinutes = 60) {
   const binding = (config.durable_objects?.bindings ?? []).find((b) => b.class_name === CLICK_COUNTER_CLASS);
   if (!binding) return { skipped: `no ${CLICK_COUNTER_CLASS} Durable Object in wrangler.toml yet` };
   const namespace = await worker.mf.getDurableObjectNamespace(binding.name);
-  const stub = namespace.get(namespace.idFromName(linkId));
+  const stub = namespace.get(namespace.idFromName(shardName(linkId, shardCount(config))));
   const step = everyMinutes * 60_000;
   const times = [];
   for (let at = now - 90 * DAY_MS; at < now; at += step) times.push(at);
@@ -129,7 +145,7 @@ export async function seedNinetyDaysOfClicks(worker, config, linkId, now, everyM
   let rejected = null;
   await pool(batches, CONCURRENCY, async (batch) => {
     if (rejected) return;
-    const res = await stub.fetch(`https://click-counter${CLICK_PATH}`, {
+    const res = await stub.fetch(`https://click-counter${CLICK_PATH}?link=${encodeURIComponent(linkId)}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(batch),
@@ -167,16 +183,27 @@ function clickEvent(at, i) {
 }
 // ───────────────────────── end of ClickCounter seeding ─────────────────────
 
+/** How long after its redirect a click is counted at the latest, without
+ * retries: the isolate's flush window (1 s), the queue's batch wait
+ * (`max_batch_timeout` in wrangler.toml) and a second for the consumer. */
+export function settleMs(config) {
+  const batchWait = config.queues?.consumers?.[0]?.max_batch_timeout ?? 5;
+  return (1 + batchWait + 1) * 1000;
+}
+
 /**
  * The click-loss check: for each link of `sent` (link id → 302s answered),
- * the clicks its analytics count. Counters are fed after the response
- * (`wait_until`), so short links are asked again until their sum stops
- * moving, for at most `seconds`. Returns `{links, sent, counted, lost}`, or
- * `{skipped}` while the analytics endpoint is missing.
+ * the clicks its analytics count, first asked `settle` ms after the load
+ * stopped ([`settleMs`]: the flush window and the queue's batch wait). Short links are asked again until their sum stops moving, for at
+ * most `seconds`. Then each link's `clicks` field (GET /v1/links/{id}) is
+ * compared with its analytics. Returns `{links, sent, counted, lost,
+ * clicks_field_matches}`, or `{skipped}` while the analytics endpoint is
+ * missing.
  */
-export async function clickLoss(origin, key, sent, { seconds = 60 } = {}) {
+export async function clickLoss(origin, key, sent, { settle, seconds = 60 }) {
   const ids = [...sent.keys()];
   if (ids.length === 0) return { skipped: "no redirects were sent" };
+  await new Promise((r) => setTimeout(r, settle));
   const report = (id) => api(origin, "GET", `/v1/links/${id}/analytics?period=24h`, { key });
   const probe = await report(ids[0]);
   if (probe.status === 404) return { skipped: "endpoint not available (404)" };
@@ -206,7 +233,9 @@ export async function clickLoss(origin, key, sent, { seconds = 60 } = {}) {
   }
   const expected = sum(sent, ids);
   const total = sum(counted, ids);
-  return { links: ids.length, sent: expected, counted: total, lost: expected - total };
+  const fields = await pool(ids, CONCURRENCY, async (id) => (await api(origin, "GET", `/v1/links/${id}`, { key })).json?.clicks);
+  const matches = ids.filter((id, i) => fields[i] === counted.get(id)).length;
+  return { links: ids.length, sent: expected, counted: total, lost: expected - total, clicks_field_matches: matches };
 }
 
 /** Headers of a browser following a short link. */

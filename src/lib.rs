@@ -2,12 +2,14 @@
 //! one Cloudflare Worker.
 //!
 //! The map of the code is `docs/ARCHITECTURE.md`: `visit` serves the short
-//! domain, `api` the REST API under `/v1`, `objects` the Durable Objects,
-//! `store` the only SQL and KV formats, [`core`] the pure logic (tested
-//! natively), `shell` the runtime's configuration, clock and HTTP helpers,
-//! and `sync` keeps KV in step with D1 (after writes, and on a schedule).
+//! domain, `api` the REST API under `/v1`, `consume` the clicks queue,
+//! `objects` the Durable Objects, `store` the only SQL, KV and queue
+//! formats, [`core`] the pure logic (tested natively), `shell` the
+//! runtime's configuration, clock and HTTP helpers, and `sync` keeps KV in
+//! step with D1 (after writes, and on a schedule).
 
 mod api;
+mod consume;
 pub mod core;
 mod objects;
 mod shell;
@@ -15,7 +17,9 @@ mod store;
 mod sync;
 mod visit;
 
-use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -25,6 +29,14 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     } else {
         visit::handle(req, &env, &ctx).await
     }
+}
+
+/// The clicks queue: flushed clicks, counted in their shards. Never an
+/// error: each message is acknowledged or retried on its own.
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
+    consume::consume(&batch, &env).await;
+    Ok(())
 }
 
 /// The Cron Trigger (`[triggers]` in wrangler.toml): the reconciliation

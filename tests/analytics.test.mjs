@@ -1,5 +1,6 @@
-// Click analytics: redirects record clicks in the link's ClickCounter after
-// the response; GET /v1/links/{idOrSlug}/analytics (SMO1) and
+// Click analytics: redirects add clicks to the isolate's buffer, which hands
+// them through the clicks queue to the link's ClickCounter shard after the
+// response; GET /v1/links/{idOrSlug}/analytics (SMO1) and
 // GET /v1/analytics/{id} (SmartLinks) report them (DESIGN.md §4.3).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -51,7 +52,7 @@ async function eventually(read, done, what, timeoutMs = 10_000) {
   while (Date.now() < deadline) {
     value = await read();
     if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
   }
   assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(value?.json ?? value)}`);
 }
@@ -65,18 +66,16 @@ function settled(path, clicks, bots = 0) {
   );
 }
 
-/** The link's ClickCounter, called directly as a benchmark would. */
-async function counter(linkId) {
-  const ns = await worker.mf.getDurableObjectNamespace("CLICK_COUNTER");
-  return ns.get(ns.idFromName(linkId));
-}
+/** The link's ClickCounter shard, called directly as a benchmark would. */
+const counter = (linkId) => worker.shard(linkId);
 
 /** The link's ClickCounter's own report, asked directly. */
 const rawReport = (linkId, days) => worker.clickReport(linkId, days);
 
 before(async () => {
   worker = await startWorker();
-  ({ key } = await worker.account("Analytics", "pro"));
+  // Clicks take a second or two to land, so tests poll: limits lifted.
+  ({ key } = await worker.account("Analytics", "pro", { limits: { perMinute: null, perHour: null } }));
   // The known traffic of issue 4: 3 iPhone (Germany), 2 Android from
   // twitter.com, 5 desktop, and 4 bot hits (2 crawlers, 2 HEAD).
   exact = await createLink("exact");
@@ -224,7 +223,7 @@ test("a request from Tor or an unknown country counts as XX", async () => {
   assert.deepEqual(res.json.countries, [{ country: "XX", clicks: 1 }]);
 });
 
-test("the link's clicks field follows its counter within a few seconds", async () => {
+test("the link's clicks field counts human clicks, in the list within a few seconds", async () => {
   await createLink("counted");
   await Promise.all([1, 2, 3].map((i) => visit("counted", { ip: `192.0.2.${i}` })));
   await visit("counted", { ua: GOOGLEBOT });
@@ -235,8 +234,14 @@ test("the link's clicks field follows its counter within a few seconds", async (
     5_000,
   );
   assert.equal(one.status, 200);
-  const list = await worker.api("GET", "/v1/links?search=counted", { key });
-  assert.equal(list.json.links[0].clicks, 3);
+  // The list serves D1's copy, which the shard pushes about a second later.
+  const list = await eventually(
+    () => worker.api("GET", "/v1/links?search=counted", { key }),
+    (res) => res.json.links[0]?.clicks === 3,
+    "clicks = 3 in the list",
+    5_000,
+  );
+  assert.equal(list.status, 200);
 });
 
 test("history seeded straight into the ClickCounter shows in the 90-day report", async () => {
@@ -252,7 +257,7 @@ test("history seeded straight into the ClickCounter shows in the 90-day report",
     // bits (the sketch's register index) and are exact as JS numbers.
     fingerprint: fingerprint * 2 ** 58,
   });
-  const res = await (await counter(link.id)).fetch("https://click-counter/clicks", {
+  const res = await (await counter(link.id)).fetch(`https://click-counter/clicks?link=${link.id}`, {
     method: "POST",
     body: JSON.stringify([event(1), event(2), event(2)]),
   });
@@ -268,7 +273,7 @@ test("history seeded straight into the ClickCounter shows in the 90-day report",
 });
 
 test("the ClickCounter refuses a body that is not click events", async () => {
-  const res = await (await counter("link_whatever0")).fetch("https://click-counter/clicks", {
+  const res = await (await counter("link_whatever0")).fetch("https://click-counter/clicks?link=link_whatever0", {
     method: "POST",
     body: JSON.stringify({ at: 1 }),
   });

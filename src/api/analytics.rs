@@ -36,14 +36,15 @@ pub async fn report(
     };
     let now = runtime::now();
     let period = parse_period(query, now).map_err(|e| Invalid::new(e.field(), e.to_string()))?;
-    let link = super::links::find(call, id_or_slug).await?;
     let range = SketchRange::for_period(&period, now);
-    let rows = protocol::fetch_report(call.env, &link.id, &range)
-        .await
-        .map_err(|e| {
-            console_error!("analytics of {} unavailable: {e}", link.id);
-            ApiError::Unavailable
-        })?;
+    let (link, rows) = super::links::find_with(call, id_or_slug, |id| async move {
+        protocol::fetch_report(call.env, &id, &range).await
+    })
+    .await?;
+    let rows = rows.map_err(|e| {
+        console_error!("analytics of {} unavailable: {e}", link.id);
+        ApiError::Unavailable
+    })?;
     let rows = rows.decode().map_err(|e| {
         console_error!("analytics of {} unreadable: {e}", link.id);
         ApiError::Internal

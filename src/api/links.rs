@@ -1,10 +1,14 @@
 //! `/v1/links`: create, read, list, update and delete links.
 
+use std::future::Future;
+
+use futures_util::future::join;
 use serde_json::json;
 use worker::{console_error, Env, Request, Response};
 
 use super::error::ApiError;
 use super::{body, respond, views, Call};
+use crate::core::ids::LinkId;
 use crate::core::link::{etag, if_match, Link, LinkPatch, LinkRef, Minted, NewLink};
 use crate::core::listing::ListQuery;
 use crate::core::password::PasswordHash;
@@ -12,7 +16,7 @@ use crate::core::slug::Slug;
 use crate::objects::protocol;
 use crate::shell::{config, crypto, runtime};
 use crate::store::links::Updated;
-use crate::store::{kv, links, published, Written};
+use crate::store::{kv, links, published, record_cache, Written};
 use crate::sync;
 
 /// A DELETE without `If-Match` re-reads a link that changed underneath it
@@ -98,9 +102,15 @@ pub async fn tags(call: &Call<'_>) -> Result<Response, ApiError> {
     respond::json(200, &json!({ "tags": items, "total": items.len() }))
 }
 
-/// GET /v1/links/{idOrSlug}: the link, with its version as `ETag`.
+/// GET /v1/links/{idOrSlug}: the link, with its version as `ETag`, and
+/// `clicks` from its shard, so it equals its analytics' `total_clicks` at
+/// the moment of reading.
 pub async fn get(id_or_slug: &str, call: &Call<'_>) -> Result<Response, ApiError> {
-    let link = find(call, id_or_slug).await?;
+    let (mut link, total) = find_with(call, id_or_slug, |id| async move {
+        protocol::total(call.env, &id).await
+    })
+    .await?;
+    use_total(&mut link, total);
     link_response(200, &link, call)
 }
 
@@ -134,6 +144,9 @@ pub async fn update(
         }
     }
     sync::converge(call.env, &after.id, &[before.slug, after.slug.clone()]).await;
+    let total = protocol::total(call.env, &after.id).await;
+    let mut after = after;
+    use_total(&mut after, total);
     link_response(200, &after, call)
 }
 
@@ -179,14 +192,51 @@ pub async fn remove(env: &Env, link: &Link) -> Result<bool, ApiError> {
         kv::delete(&store, slug).await?;
     }
     // Analytics go before the row, so a failure here is retried by the
-    // client rather than leaving a counter no link points to.
+    // client rather than leaving rows no link points to.
     protocol::wipe(env, &link.id).await.map_err(|e| {
         console_error!("could not delete the analytics of {}: {e}", link.id);
         ApiError::Unavailable
     })?;
     // A write that published after the KV deletes above sees the link gone
     // when it re-reads (`sync::converge`), and removes what it wrote.
-    Ok(links::delete(&db, &link.account_id, &link.id, link.version).await?)
+    let removed = links::delete(&db, &link.account_id, &link.id, link.version).await?;
+    // A redirect between the KV deletes and the D1 delete may have cached
+    // a slug again from D1: this isolate forgets them now.
+    for slug in &slugs {
+        record_cache::forget(slug);
+    }
+    Ok(removed)
+}
+
+/// Sets `clicks` to the shard's total; keeps D1's copy (pushed by the
+/// shard within seconds) when the shard could not answer.
+fn use_total(link: &mut Link, total: worker::Result<u64>) {
+    match total {
+        Ok(clicks) => link.clicks = clicks,
+        Err(e) => console_error!("clicks of {} read from D1's copy: {e}", link.id),
+    }
+}
+
+/// The caller's link, and what `ask_shard` answers for its id. A path that
+/// names the link by id names its shard too, so both are asked at once;
+/// the shard's answer is only ever used once D1 has said the link is the
+/// caller's. A slug needs D1 first.
+pub(super) async fn find_with<T, F, Fut>(
+    call: &Call<'_>,
+    id_or_slug: &str,
+    ask_shard: F,
+) -> Result<(Link, T), ApiError>
+where
+    F: FnOnce(LinkId) -> Fut,
+    Fut: Future<Output = T>,
+{
+    if let Some(LinkRef::Id(id)) = LinkRef::parse(id_or_slug) {
+        let (link, answer) = join(find(call, id_or_slug), ask_shard(id)).await;
+        return Ok((link?, answer));
+    }
+    let link = find(call, id_or_slug).await?;
+    let answer = ask_shard(link.id.clone()).await;
+    Ok((link, answer))
 }
 
 /// The caller's link; another account's link is "not found", never

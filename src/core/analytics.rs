@@ -1,54 +1,39 @@
-//! The click-analytics model: what one click is, what the ClickCounter
-//! Durable Object stores for it, and (in [`report`]) how stored counts become
+//! The click-analytics model: what one click is, how clicks add up
+//! ([`aggregate`]), how an isolate buffers them ([`buffer`]), which shard
+//! counts a link ([`shard`]), and (in [`report`]) how stored counts become
 //! the response of both analytics endpoints.
 //!
 //! # Storage, bounded per link per day
 //!
-//! The ClickCounter keeps counts per hour and per (dimension, value), plus
-//! HyperLogLog sketches for unique visitors; no visitor identifier is stored.
-//! Proposed SQLite schema (the SQL text itself belongs in `store`/`objects`):
-//!
-//! ```sql
-//! CREATE TABLE IF NOT EXISTS hourly_counts (
-//!   hour      INTEGER NOT NULL,  -- period::Hour: hours since the Unix epoch
-//!   dimension TEXT    NOT NULL,  -- Dimension::as_str
-//!   value     TEXT    NOT NULL,  -- '' for `clicks` and `bots`
-//!   count     INTEGER NOT NULL,
-//!   PRIMARY KEY (hour, dimension, value)
-//! );
-//! CREATE TABLE IF NOT EXISTS sketches (
-//!   kind   TEXT    NOT NULL,     -- 'hour' | 'day', or per A/B variant
-//!                                -- 'hour:variant:N' | 'day:variant:N' (SketchKey)
-//!   start  INTEGER NOT NULL,     -- Hour or Day number
-//!   sketch BLOB    NOT NULL,     -- Hll::to_bytes, a few bytes to ~16 KiB
-//!   PRIMARY KEY (kind, start)
-//! );
-//! -- One click, in one transaction:
-//! SELECT COUNT(*), COALESCE(MAX(value = ?2), 0) FROM hourly_counts
-//!   WHERE hour = ?1 AND dimension = 'referrer';            -- ReferrerRows
-//! INSERT INTO hourly_counts VALUES (?1, ?2, ?3, 1)
-//!   ON CONFLICT DO UPDATE SET count = count + 1;           -- per increment
-//! -- then, for humans, read-insert-write the two sketches of sketch_keys().
-//! -- A report:
-//! SELECT hour, dimension, value, count FROM hourly_counts
-//!   WHERE hour BETWEEN ?1 AND ?2;                          -- the period
-//! ```
+//! A ClickCounter shard keeps, for each of its links, one row per hour and
+//! one per day, each holding the bucket's counts per (dimension, value), the
+//! HyperLogLog registers of its human visitors and, for an A/B-tested link,
+//! those of each variant's visitors (`aggregate::Bucket`), plus the link's
+//! click total. No visitor identifier is stored. The SQL is
+//! `store::clicks`. Applying a bucket costs three rows written (its hour,
+//! its day, the total) however many clicks it carries.
 //!
 //! Every dimension has bounded cardinality: countries ≤ 26², device 3,
 //! platform 3, browser and OS a fixed enum, source 2, targets ≤ 260 (the
 //! routing targets of `core::routing::Target`: default, ios, android,
 //! fallback, a geo target per assigned country and four variants), and
-//! referrers capped at [`MAX_REFERRERS_PER_HOUR`] plus [`OTHER_REFERRERS`].
-//! So an hour holds at most ~1,070 rows however much traffic or however many
-//! forged `Referer` headers arrive; typical links have a handful of rows per
-//! hour. An A/B-tested link keeps one more sketch per variant and day (and
-//! hour), so per-variant unique visitors are counted like the link's.
-//! Hour sketches older than [`HOURLY_SKETCH_RETENTION`] hours can be deleted.
+//! referrers capped at [`MAX_REFERRERS_PER_HOUR`] per bucket plus
+//! [`OTHER_REFERRERS`]. So a bucket holds at most ~1,070 counters however
+//! much traffic or however many forged `Referer` headers arrive; typical
+//! links have a handful. Hour sketches are needed for
+//! [`HOURLY_SKETCH_RETENTION`] hours only; day sketches are kept.
+//!
+//! A report reads the hour rows of an hourly period (it has clicks by hour),
+//! and otherwise the day rows of its whole days plus the hour rows of any
+//! partial day at either end ([`SketchRange::buckets`]).
 
+pub mod aggregate;
+pub mod buffer;
 pub mod report;
+pub mod shard;
 
 use crate::core::fingerprint::fingerprint;
-use crate::core::period::{Hour, Period};
+use crate::core::period::{Hour, Period, MAX_HOURLY_BUCKETS};
 use crate::core::referrer::referrer_host;
 use crate::core::routing::Target;
 use crate::core::time::{Day, UnixMillis};
@@ -388,6 +373,52 @@ impl SketchRange {
     pub fn variant_kind_prefix(&self) -> String {
         let span = if self.hourly { HOUR_KIND } else { DAY_KIND };
         format!("{span}{VARIANT_INFIX}")
+    }
+}
+
+/// The stored buckets that answer a report ([`SketchRange::buckets`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketPlan {
+    /// Inclusive ranges of hours whose hour rows to read.
+    pub hours: Vec<(Hour, Hour)>,
+    /// The inclusive range of whole days whose day rows to read.
+    pub days: Option<(Day, Day)>,
+}
+
+impl SketchRange {
+    /// Which rows answer a report of `first..=last`: every hour row for an
+    /// hourly period (a report of under [`MAX_HOURLY_BUCKETS`] hours lists
+    /// clicks by hour); otherwise the day rows of the whole days inside it
+    /// and the hour rows of a partial day at either end.
+    pub fn buckets(&self) -> BucketPlan {
+        let all_hours = BucketPlan {
+            hours: vec![(self.first, self.last)],
+            days: None,
+        };
+        if self.last.0 - self.first.0 < MAX_HOURLY_BUCKETS {
+            return all_hours;
+        }
+        let starts_a_day = |hour: Hour| Hour::of(hour.day().start()) == hour;
+        let ends_a_day = |hour: Hour| Hour::of(hour.day().end()) == hour;
+        let first_day = self.first.day().0 + i64::from(!starts_a_day(self.first));
+        let last_day = self.last.day().0 - i64::from(!ends_a_day(self.last));
+        if first_day > last_day {
+            return all_hours;
+        }
+        let (first_day, last_day) = (Day(first_day), Day(last_day));
+        let mut hours = Vec::new();
+        let first_whole = Hour::of(first_day.start());
+        if self.first < first_whole {
+            hours.push((self.first, Hour(first_whole.0 - 1)));
+        }
+        let last_whole = Hour::of(last_day.end());
+        if self.last > last_whole {
+            hours.push((Hour(last_whole.0 + 1), self.last));
+        }
+        BucketPlan {
+            hours,
+            days: Some((first_day, last_day)),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::fields::{kind, Fields, Present};
+use super::hex;
 use super::ids::{AccountId, KeyId};
 use super::random::{self, ID_ENTROPY};
 use super::time::UnixMillis;
@@ -77,7 +78,7 @@ pub fn is_secret_shaped(token: &str) -> bool {
 /// hash is right here: the secret has ~190 bits of entropy, so there is
 /// nothing to brute-force, and it keeps the per-request lookup cheap.
 pub fn hash_secret(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The part of a secret shown in listings.
@@ -96,10 +97,6 @@ pub fn display_prefix(secret: &str) -> String {
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (da, db) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
     da.as_slice().ct_eq(db.as_slice()).into()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a key may do. A route names the scope it needs.

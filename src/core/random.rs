@@ -25,6 +25,10 @@ pub fn base62(entropy: &[u8]) -> String {
 pub const ID_RANDOM_LEN: usize = 12;
 pub const ID_ENTROPY: usize = entropy_for(ID_RANDOM_LEN);
 
+/// Characters of a click message id (`store::click_queue`): ~131 bits, so
+/// ids never collide within the time a shard remembers them.
+pub const MESSAGE_ID_LEN: usize = 22;
+
 pub fn is_base62(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_alphanumeric())
 }

@@ -80,6 +80,19 @@ impl RedirectRecord {
         }
     }
 
+    /// About how many bytes the record holds in memory, for the bound of
+    /// the isolate's record cache.
+    pub fn approx_bytes(&self) -> usize {
+        let optional = [&self.ios, &self.android, &self.expired_url]
+            .into_iter()
+            .flatten()
+            .map(String::len)
+            .sum::<usize>();
+        let password = self.password.as_ref().map_or(0, |p| p.as_str().len());
+        // The struct itself, its allocations' headers and the UTM values.
+        256 + self.link_id.as_str().len() + self.url.len() + optional + password
+    }
+
     /// A record with only a destination: every option at its default.
     pub fn plain(link_id: LinkId, url: String) -> RedirectRecord {
         RedirectRecord {

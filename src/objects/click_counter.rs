@@ -1,41 +1,48 @@
-//! The ClickCounter Durable Object: one per link, holding its click
-//! aggregates in SQLite (protocol: [`super::protocol`]; storage:
+//! The ClickCounter Durable Object: a shard holding the click buckets of
+//! many links in SQLite (protocol: [`super::protocol`]; storage:
 //! `store::clicks`; model: `core::analytics`).
 //!
-//! Its alarm pushes the link's human-click total to D1 (`links.clicks`) at
-//! most once a second, so listing links needs no call to any counter.
+//! Applying messages, admitting a capped click and wiping a link each run
+//! their reads and writes with no `await` between, so no other request
+//! interleaves: a message id and its counts commit together (exactly once),
+//! and a cap is exact under concurrency.
 //!
-//! `POST /admit` is the click cap: a capped link's redirect waits for it.
-//! Reading the count, deciding and recording run with no `await` between,
-//! so no other request interleaves and the cap is exact under concurrency.
+//! Its alarm pushes changed click totals to D1 (`links.clicks`) at most once
+//! every two seconds, so listing links needs no call to any shard, and
+//! forgets applied message ids and deleted links past their time.
 
 use std::cell::Cell;
 
 use worker::{
-    console_error, durable_object, DurableObject, Env, Method, Request, Response, Result,
-    SqlStorage, State,
+    durable_object, DurableObject, Env, Method, Request, Response, Result, SqlStorage, State,
 };
 
-use super::protocol::{self, ClickBatch, ReportRows};
-use crate::core::analytics::{first_kept_hour_sketch, ClickEvent};
-use crate::core::ids::LinkId;
+use super::protocol::{
+    self, ApplyAnswer, ClickBatch, FaultsAnswer, ReportRows, TotalAnswer, ADMIT_PATH, APPLY_PATH,
+    CLICKS_PATH, FAULTS_PATH, FAULTS_VAR, LINK_PATH, REPORT_PATH, TOTAL_PATH,
+};
+use crate::core::analytics::aggregate::LinkHours;
+use crate::core::analytics::ClickEvent;
 use crate::core::redirect::within_cap;
 use crate::shell::config;
 use crate::shell::runtime;
-use crate::store::{clicks, links};
+use crate::store::{click_queue, clicks, links};
 
-/// How long a pushed total may lag the counter: one D1 write per link per
-/// second at most, however hot the link.
-const PUSH_DELAY_MILLIS: i64 = 1_000;
+/// How long a pushed total may lag the shard: one D1 write per shard every
+/// two seconds at most, however many links changed; each alarm is also a
+/// storage commit, so fewer of them leave the shard more time to count.
+const PUSH_DELAY_MILLIS: i64 = 2_000;
 
 #[durable_object(alarm)]
 pub struct ClickCounter {
     state: State,
     env: Env,
-    /// Whether this instance has created the tables (again, after a wipe).
+    /// Whether this instance has created its tables.
     schema_ready: Cell<bool>,
-    /// Whether a push alarm is pending, so a burst sets it only once.
+    /// Whether an alarm is pending, so a burst sets it only once.
     alarm_armed: Cell<bool>,
+    /// Test-only: `POST /apply` calls still to refuse (`FAULTS_PATH`).
+    failures_left: Cell<u32>,
 }
 
 impl DurableObject for ClickCounter {
@@ -45,26 +52,39 @@ impl DurableObject for ClickCounter {
             env,
             schema_ready: Cell::new(false),
             alarm_armed: Cell::new(false),
+            failures_left: Cell::new(0),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        match (req.method(), req.path().as_str()) {
-            (Method::Post, protocol::CLICKS_PATH) => {
+        let url = req.url()?;
+        let link = protocol::param(&url, "link");
+        match (req.method(), url.path(), link) {
+            (Method::Post, APPLY_PATH, _) => {
+                if self.failures_left.get() > 0 {
+                    self.failures_left.set(self.failures_left.get() - 1);
+                    return Response::error("a test fault refused this apply", 503);
+                }
+                let Ok(parts) = click_queue::decode_parts(&req.text().await?) else {
+                    return Response::error("the body must be click messages", 400);
+                };
+                let applied = clicks::apply(&self.sql()?, &parts, runtime::now())?;
+                self.arm_alarm().await?;
+                Response::from_json(&ApplyAnswer {
+                    applied: applied.messages,
+                    duplicates: applied.duplicates,
+                })
+            }
+            (Method::Post, CLICKS_PATH, Some(link)) => {
                 // serde_json on the text, not `req.json()`: fingerprints are
                 // u64s, which a JavaScript number cannot hold exactly.
-                let text = req.text().await?;
-                let Ok(batch) = serde_json::from_str::<ClickBatch>(&text) else {
+                let Ok(batch) = serde_json::from_str::<ClickBatch>(&req.text().await?) else {
                     return Response::error("the body must be click events", 400);
                 };
-                self.record(&self.sql()?, &batch.into_events()).await
+                self.record(&self.sql()?, &link, &batch.into_events()).await
             }
-            (Method::Post, protocol::ADMIT_PATH) => {
-                let cap = req
-                    .url()?
-                    .query_pairs()
-                    .find(|(name, _)| name == "cap")
-                    .and_then(|(_, value)| value.parse::<u32>().ok());
+            (Method::Post, ADMIT_PATH, Some(link)) => {
+                let cap = protocol::param(&url, "cap").and_then(|c| c.parse::<u32>().ok());
                 let text = req.text().await?;
                 let (Some(cap), Ok(event)) = (cap, serde_json::from_str::<ClickEvent>(&text))
                 else {
@@ -73,72 +93,88 @@ impl DurableObject for ClickCounter {
                 // Read, decide and record with no `await` in between: no
                 // other admit can interleave, so the cap is exact.
                 let sql = self.sql()?;
-                if !within_cap(clicks::totals(&sql)?.clicks, cap) {
+                if !within_cap(clicks::total(&sql, &link)?, cap) {
                     return Response::error("click cap reached", protocol::CAP_REACHED);
                 }
-                self.record(&sql, &[event]).await
+                self.record(&sql, &link, &[event]).await
             }
-            (Method::Get, protocol::REPORT_PATH) => {
-                let url = req.url()?;
+            (Method::Get, REPORT_PATH, Some(link)) => {
                 let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
                 let pairs = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
                 let Some(range) = protocol::parse_report_query(pairs) else {
                     return Response::error("report needs first, last and sketches", 400);
                 };
                 let sql = self.sql()?;
-                let counts = clicks::report_counts(&sql, &range)?;
-                let sketch = clicks::merged_sketch(&sql, &range)?;
-                let variants = clicks::variant_sketches(&sql, &range)?;
+                let counts = clicks::report_counts(&sql, &link, &range)?;
+                let (sketch, variants) = clicks::sketches(&sql, &link, &range)?;
                 Response::from_json(&ReportRows::new(&counts, &sketch, &variants))
             }
-            (Method::Delete, "/") => {
-                let storage = self.state.storage();
-                storage.delete_alarm().await?;
-                storage.delete_all().await?;
-                self.schema_ready.set(false);
-                self.alarm_armed.set(false);
+            (Method::Get, TOTAL_PATH, Some(link)) => Response::from_json(&TotalAnswer {
+                clicks: clicks::total(&self.sql()?, &link)?,
+            }),
+            (Method::Delete, LINK_PATH, Some(link)) => {
+                clicks::wipe(&self.sql()?, &link, runtime::now())?;
                 Ok(Response::empty()?.with_status(204))
             }
-            (_, protocol::CLICKS_PATH | protocol::ADMIT_PATH | protocol::REPORT_PATH | "/") => {
-                Response::error("method not allowed", 405)
+            (method, FAULTS_PATH, _) if self.faults_enabled() => match method {
+                Method::Post => {
+                    let fail = protocol::param(&url, "fail").and_then(|n| n.parse::<u32>().ok());
+                    let Some(fail) = fail else {
+                        return Response::error("faults need ?fail=N", 400);
+                    };
+                    self.failures_left.set(fail);
+                    Ok(Response::empty()?.with_status(204))
+                }
+                Method::Get => Response::from_json(&FaultsAnswer {
+                    remaining: self.failures_left.get(),
+                }),
+                _ => Response::error("method not allowed", 405),
+            },
+            (_, CLICKS_PATH | ADMIT_PATH | REPORT_PATH | TOTAL_PATH | LINK_PATH, None) => {
+                Response::error("name the link: ?link=…", 400)
             }
+            (
+                _,
+                APPLY_PATH | CLICKS_PATH | ADMIT_PATH | REPORT_PATH | TOTAL_PATH | LINK_PATH,
+                _,
+            ) => Response::error("method not allowed", 405),
             _ => Response::error("not found", 404),
         }
     }
 
-    /// Pushes the click total to D1. A failure is returned, so the runtime
-    /// retries the alarm with backoff.
+    /// Pushes changed totals to D1 and prunes. A failure is returned, so
+    /// the runtime retries the alarm with backoff.
     async fn alarm(&self) -> Result<Response> {
-        // Clicks arriving during the D1 write below arm the next push.
+        // Clicks arriving during the D1 write below arm the next alarm.
         self.alarm_armed.set(false);
         let sql = self.sql()?;
-        clicks::prune_hour_sketches(&sql, first_kept_hour_sketch(runtime::now()))?;
-        let totals = clicks::totals(&sql)?;
-        if totals.clicks != totals.pushed {
-            let Some(link_id) = self.state.id().name() else {
-                console_error!("a ClickCounter without a name cannot push its total");
-                return Response::empty();
-            };
-            links::set_clicks(
-                &self.env.d1(config::DB)?,
-                &LinkId::from_stored(link_id),
-                totals.clicks,
-            )
-            .await?;
-            clicks::mark_pushed(&sql, totals.clicks)?;
+        clicks::prune(&sql, runtime::now())?;
+        let totals = clicks::unpushed(&sql)?;
+        if !totals.is_empty() {
+            links::set_clicks(&self.env.d1(config::DB)?, &totals).await?;
+            clicks::mark_pushed(&sql, &totals)?;
+            if totals.len() == clicks::PUSH_BATCH {
+                self.arm_alarm().await?;
+            }
         }
         Response::empty()
     }
 }
 
 impl ClickCounter {
-    /// Records `events` (synchronously), then arms the push when a human
-    /// click changed the total.
-    async fn record(&self, sql: &SqlStorage, events: &[ClickEvent]) -> Result<Response> {
-        clicks::record(sql, events)?;
-        if events.iter().any(|event| !event.client.is_bot) {
-            self.arm_push().await?;
+    /// Records `events` of `link` (synchronously), then arms the push.
+    async fn record(
+        &self,
+        sql: &SqlStorage,
+        link: &str,
+        events: &[ClickEvent],
+    ) -> Result<Response> {
+        let mut buckets = LinkHours::default();
+        for event in events {
+            buckets.add(link, event);
         }
+        clicks::write(sql, &buckets, runtime::now())?;
+        self.arm_alarm().await?;
         Ok(Response::empty()?.with_status(204))
     }
 
@@ -151,7 +187,13 @@ impl ClickCounter {
         Ok(sql)
     }
 
-    async fn arm_push(&self) -> Result<()> {
+    fn faults_enabled(&self) -> bool {
+        self.env
+            .var(FAULTS_VAR)
+            .is_ok_and(|value| value.to_string() == "on")
+    }
+
+    async fn arm_alarm(&self) -> Result<()> {
         if self.alarm_armed.replace(true) {
             return Ok(());
         }

@@ -2,14 +2,24 @@
 
 use worker::{Env, Url};
 
+use crate::core::analytics::shard::{DEFAULT_SHARDS, MAX_SHARDS};
 use crate::core::destination::ShortHosts;
 
 pub const DB: &str = "DB";
 pub const LINKS_KV: &str = "LINKS_KV";
 /// Secret: the operator token for `/v1/admin`.
 pub const ADMIN_TOKEN: &str = "ADMIN_TOKEN";
-/// Durable Object namespace: one ClickCounter per link, named by link id.
+/// Durable Object namespace: the ClickCounter shards, `shard-0`…
 pub const CLICK_COUNTER: &str = "CLICK_COUNTER";
+/// Queue producer: the isolates' click flushes (`store::click_queue`).
+pub const CLICKS_QUEUE: &str = "CLICKS";
+/// Var: how many ClickCounter shards hold the links' clicks (default 64, at
+/// most 1,024). Fixed for the life of a deployment: a link's history stays
+/// in the shard that counted it (`core::analytics::shard`).
+pub const CLICK_SHARDS: &str = "CLICK_SHARDS";
+/// Var: seconds an isolate may serve a slug's record from memory; capped at
+/// KV's `cacheTtl` (`store::record_cache`).
+pub const RECORD_CACHE_SECONDS: &str = "RECORD_CACHE_SECONDS";
 /// Secret: keys the visitor fingerprints of unique-click counting.
 pub const CLICK_SECRET: &str = "CLICK_SECRET";
 /// Var: `"true"` lets anyone sign up for an account in the dashboard;
@@ -22,6 +32,24 @@ pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
 /// enters the keyed visitor fingerprint; it is never stored.
 pub const CLIENT_IP_HEADER: &str = "CF-Connecting-IP";
 
+/// The shard count ([`CLICK_SHARDS`]); the default when unset or not a
+/// number, at most [`MAX_SHARDS`].
+pub fn click_shards(env: &Env) -> u16 {
+    number_var(env, CLICK_SHARDS)
+        .and_then(|n| u16::try_from(n).ok())
+        .map_or(DEFAULT_SHARDS, |n| n.clamp(1, MAX_SHARDS))
+}
+
+/// [`RECORD_CACHE_SECONDS`] as set; `None` when unset or not a number.
+pub fn record_cache_seconds(env: &Env) -> Option<u32> {
+    number_var(env, RECORD_CACHE_SECONDS)
+}
+
+fn number_var(env: &Env, name: &str) -> Option<u32> {
+    env.var(name).ok()?.to_string().trim().parse().ok()
+}
+
+/// Where short URLs live: `https://smart.link` and its host `smart.link`.
 /// `CLICK_SECRET`'s bytes; `None` when it is not set (or empty).
 pub fn click_secret(env: &Env) -> Option<Vec<u8>> {
     env.secret(CLICK_SECRET)

@@ -1,303 +1,268 @@
-//! A ClickCounter's SQLite storage: the hourly counters, the unique-visitor
-//! sketches and the click total pushed to D1 (schema and protocol:
-//! `core::analytics`).
+//! A ClickCounter shard's SQLite storage: the hour and day buckets of each
+//! of its links, their click totals, the ids of the messages it has applied
+//! and the links deleted lately (model: `core::analytics`; the bucket
+//! encoding is the queue's, `store::click_queue`).
 //!
 //! Every function here is synchronous: Durable Object SQL runs in-process,
 //! and a sequence of statements with no `await` between them commits as one
-//! transaction while no other event can interleave. So one click's reads
-//! and writes are atomic, and concurrent clicks never lose an update.
+//! transaction while no other event can interleave. So a message's id and
+//! its counts are written together, and a message is applied exactly once.
 
-use std::collections::btree_map::Entry;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
-use worker::{console_error, SqlStorage, SqlStorageValue};
+use worker::{SqlStorage, SqlStorageValue};
 
 use super::Result;
 
-use crate::core::analytics::{
-    ClickEvent, Dimension, HourlyCount, ReferrerRows, SketchKey, SketchRange, HOUR_KIND,
-};
-use crate::core::hll::Hll;
-use crate::core::period::Hour;
+use super::click_buckets::{self, Table};
+pub use super::click_buckets::{report_counts, sketches};
+use super::click_queue::ClickMessage;
+use crate::core::analytics::aggregate::{Bucket, LinkHours};
+use crate::core::analytics::first_kept_hour_sketch;
+use crate::core::analytics::shard::{generation, oldest_kept_generation, TOMBSTONE_MILLIS};
+use crate::core::time::UnixMillis;
 
 const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS hourly_counts (
-  hour      INTEGER NOT NULL,
-  dimension TEXT    NOT NULL,
-  value     TEXT    NOT NULL,
-  count     INTEGER NOT NULL,
-  PRIMARY KEY (hour, dimension, value)
+CREATE TABLE IF NOT EXISTS link_hours (
+  link     TEXT    NOT NULL,
+  hour     INTEGER NOT NULL,  -- core::period::Hour
+  counts   TEXT    NOT NULL,  -- {dimension: {value: count}}
+  sketch   BLOB,              -- Hll::to_bytes; NULL once older than 48 hours
+  variants TEXT,              -- {variant: base64 Hll::to_bytes} of an A/B test; likewise
+  PRIMARY KEY (link, hour)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sketches (
-  kind   TEXT    NOT NULL,
-  start  INTEGER NOT NULL,
-  sketch BLOB    NOT NULL,
-  PRIMARY KEY (kind, start)
+CREATE TABLE IF NOT EXISTS link_days (
+  link     TEXT    NOT NULL,
+  day      INTEGER NOT NULL,  -- core::time::Day
+  counts   TEXT    NOT NULL,
+  sketch   BLOB,
+  variants TEXT,
+  PRIMARY KEY (link, day)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS totals (
-  id      INTEGER PRIMARY KEY CHECK (id = 1),
-  clicks  INTEGER NOT NULL,  -- human clicks ever recorded
-  pushed  INTEGER NOT NULL   -- the value last written to D1's links.clicks
-);";
+CREATE TABLE IF NOT EXISTS link_totals (
+  link   TEXT    PRIMARY KEY,
+  clicks INTEGER NOT NULL,  -- human clicks ever counted
+  pushed INTEGER NOT NULL   -- the value last written to D1's links.clicks
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS applied (
+  generation INTEGER NOT NULL,  -- core::analytics::shard::generation
+  id         TEXT    NOT NULL,
+  PRIMARY KEY (generation, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deleted_links (
+  link TEXT    PRIMARY KEY,
+  at   INTEGER NOT NULL
+) WITHOUT ROWID;";
 
-/// The click total and how much of it D1 has seen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-pub struct Totals {
-    pub clicks: i64,
-    pub pushed: i64,
-}
+/// Links whose total changes are pushed to D1 per alarm, at most.
+pub const PUSH_BATCH: usize = 500;
 
 pub fn ensure_schema(sql: &SqlStorage) -> Result<()> {
     sql.exec(SCHEMA, None)?;
     Ok(())
 }
 
-/// Records clicks in order: their counters, their sketches and the total.
-/// Each sketch a batch touches is read and written once, whatever the
-/// batch's size: a dense sketch is 16 KiB.
-pub fn record(sql: &SqlStorage, events: &[ClickEvent]) -> Result<()> {
-    let mut sketches: BTreeMap<(String, i64), (SketchKey, Option<Hll>, Hll)> = BTreeMap::new();
-    let mut humans = 0i64;
-    for event in events {
-        count(sql, event)?;
-        humans += i64::from(!event.client.is_bot);
-        for key in event.sketch_keys() {
-            let entry = match sketches.entry((key.kind(), key.start())) {
-                Entry::Occupied(entry) => entry.into_mut(),
-                Entry::Vacant(entry) => {
-                    let stored = read_sketch(sql, key)?;
-                    let current = stored.clone().unwrap_or_default();
-                    entry.insert((key, stored, current))
-                }
-            };
-            entry.2.insert(event.fingerprint);
-        }
-    }
-    for (key, stored, sketch) in sketches.into_values() {
-        // Repeat visitors change no register: skip rewriting the sketch.
-        if stored.as_ref() == Some(&sketch) {
+/// What [`apply`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// Messages counted now.
+    pub messages: usize,
+    /// Messages skipped: already applied.
+    pub duplicates: usize,
+    /// Human clicks counted now.
+    pub humans: u64,
+}
+
+/// Applies each message whose id this shard has not applied yet, and
+/// remembers its id, in one transaction: merged, the messages cost one
+/// write per bucket however many carried it.
+pub fn apply(sql: &SqlStorage, messages: &[ClickMessage], now: UnixMillis) -> Result<Applied> {
+    let mut outcome = Applied::default();
+    let mut merged = LinkHours::default();
+    let current = generation(now);
+    for message in messages {
+        if was_applied(sql, &message.id, current)? {
+            outcome.duplicates += 1;
             continue;
         }
         sql.exec(
-            "INSERT INTO sketches (kind, start, sketch) VALUES (?, ?, ?)
-             ON CONFLICT (kind, start) DO UPDATE SET sketch = excluded.sketch",
-            vec![
-                key.kind().into(),
-                key.start().into(),
-                sketch.to_bytes().into(),
-            ],
+            "INSERT INTO applied (generation, id) VALUES (?, ?)",
+            vec![current.into(), message.id.as_str().into()],
         )?;
+        merged.merge(&message.clicks);
+        outcome.messages += 1;
     }
-    if humans > 0 {
-        sql.exec(
-            "INSERT INTO totals (id, clicks, pushed) VALUES (1, ?, 0)
-             ON CONFLICT (id) DO UPDATE SET clicks = clicks + excluded.clicks",
-            vec![humans.into()],
-        )?;
-    }
-    Ok(())
+    outcome.humans = write(sql, &merged, now)?;
+    Ok(outcome)
 }
 
-/// Adds one click to its hour's counters.
-fn count(sql: &SqlStorage, event: &ClickEvent) -> Result<()> {
-    let hour = event.hour();
-    let referrers = if event.client.is_bot {
-        ReferrerRows {
-            distinct: 0,
-            includes_this: false,
-        }
-    } else {
-        referrer_rows(sql, hour, &event.referrer)?
-    };
-    let increments = event.increments(referrers);
-    let tuples = vec!["(?, ?, ?, 1)"; increments.len()].join(", ");
-    let mut bindings = Vec::with_capacity(increments.len() * 3);
-    for (dimension, value) in increments {
-        bindings.push(SqlStorageValue::from(hour.0));
-        bindings.push(dimension.as_str().into());
-        bindings.push(value.into());
-    }
-    sql.exec(
-        &format!(
-            "INSERT INTO hourly_counts (hour, dimension, value, count) VALUES {tuples}
-             ON CONFLICT (hour, dimension, value) DO UPDATE SET count = count + 1"
-        ),
-        bindings,
-    )?;
-    Ok(())
-}
-
-fn referrer_rows(sql: &SqlStorage, hour: Hour, referrer: &str) -> Result<ReferrerRows> {
-    #[derive(Deserialize)]
-    struct Row {
-        distinct_values: i64,
-        includes_this: i64,
-    }
-    let rows: Vec<Row> = sql
-        .exec(
-            "SELECT COUNT(*) AS distinct_values, COALESCE(MAX(value = ?), 0) AS includes_this
-             FROM hourly_counts WHERE hour = ? AND dimension = 'referrer'",
-            vec![referrer.into(), hour.0.into()],
-        )?
-        .to_array()?;
-    Ok(rows.first().map_or(
-        ReferrerRows {
-            distinct: 0,
-            includes_this: false,
-        },
-        |row| ReferrerRows {
-            distinct: usize::try_from(row.distinct_values).unwrap_or(usize::MAX),
-            includes_this: row.includes_this != 0,
-        },
-    ))
-}
-
-/// A stored sketch; a corrupt one is logged and read as absent, so uniques
-/// restart rather than every later click failing.
-fn read_sketch(sql: &SqlStorage, key: SketchKey) -> Result<Option<Hll>> {
+fn was_applied(sql: &SqlStorage, id: &str, current: i64) -> Result<bool> {
     let cursor = sql.exec(
-        "SELECT sketch FROM sketches WHERE kind = ? AND start = ?",
-        vec![key.kind().into(), key.start().into()],
+        "SELECT 1 FROM applied WHERE generation IN (?, ?) AND id = ?",
+        vec![current.into(), (current - 1).into(), id.into()],
     )?;
-    for row in cursor.raw() {
-        if let Some(SqlStorageValue::Blob(bytes)) = row?.into_iter().next() {
-            match Hll::from_bytes(&bytes) {
-                Ok(sketch) => return Ok(Some(sketch)),
-                Err(e) => console_error!("dropping corrupt {key:?} sketch: {e}"),
-            }
-        }
-    }
-    Ok(None)
+    Ok(cursor.raw().next().is_some())
 }
 
-/// The rows a report needs for `range`: per-hour `clicks`, and every other
-/// dimension summed over the range and stamped with its first hour, so the
-/// answer stays small however long the period.
-pub fn report_counts(sql: &SqlStorage, range: &SketchRange) -> Result<Vec<HourlyCount>> {
-    #[derive(Deserialize)]
-    struct Row {
-        hour: i64,
-        dimension: String,
-        value: String,
-        count: i64,
+/// Adds `clicks` to the buckets and totals of their links, except links
+/// deleted lately; returns the human clicks counted. Reads and writes go
+/// by table, a few statements per call however many buckets it carries.
+pub fn write(sql: &SqlStorage, clicks: &LinkHours, now: UnixMillis) -> Result<u64> {
+    let first_kept = first_kept_hour_sketch(now);
+    let deleted = deleted_links(sql)?;
+    let live: Vec<_> = clicks
+        .links()
+        .filter(|(link, _)| !deleted.contains(*link))
+        .collect();
+    let mut day_deltas: BTreeMap<(String, i64), Bucket> = BTreeMap::new();
+    let mut hour_keys = Vec::new();
+    let mut totals: Vec<(&str, u64)> = Vec::new();
+    for (link, hours) in &live {
+        let mut humans = 0;
+        for (hour, delta) in *hours {
+            hour_keys.push(((*link).to_owned(), hour.0));
+            humans += delta.counts.humans();
+            day_deltas
+                .entry(((*link).to_owned(), hour.day().0))
+                .or_default()
+                .merge(delta);
+        }
+        if humans > 0 {
+            totals.push((link, humans));
+        }
     }
-    let (first, last) = (range.first.0, range.last.0);
-    let rows: Vec<Row> = sql
-        .exec(
-            "SELECT hour, dimension, value, count FROM hourly_counts
-               WHERE hour BETWEEN ? AND ? AND dimension = 'clicks'
-             UNION ALL
-             SELECT ? AS hour, dimension, value, SUM(count) AS count FROM hourly_counts
-               WHERE hour BETWEEN ? AND ? AND dimension <> 'clicks'
-               GROUP BY dimension, value",
-            vec![
-                first.into(),
-                last.into(),
-                first.into(),
-                first.into(),
-                last.into(),
-            ],
-        )?
-        .to_array()?;
-    Ok(rows
+    let mut stored_hours = click_buckets::read(sql, Table::Hours, &hour_keys)?;
+    let day_keys: Vec<(String, i64)> = day_deltas.keys().cloned().collect();
+    let mut stored_days = click_buckets::read(sql, Table::Days, &day_keys)?;
+    let mut hour_rows = Vec::with_capacity(hour_keys.len());
+    let mut new_hour_links = BTreeSet::new();
+    for (link, hours) in &live {
+        for (hour, delta) in *hours {
+            let key = ((*link).to_owned(), hour.0);
+            let mut bucket = stored_hours.remove(&key).unwrap_or_else(|| {
+                new_hour_links.insert(*link);
+                Bucket::default()
+            });
+            bucket.merge(delta);
+            // Only the last 48 hours' sketches are ever read.
+            if *hour < first_kept {
+                bucket.forget_visitors();
+            }
+            hour_rows.push((key, bucket));
+        }
+    }
+    let day_rows: Vec<_> = day_deltas
         .into_iter()
-        .filter_map(|row| {
-            Some(HourlyCount {
-                hour: Hour(row.hour),
-                dimension: Dimension::parse(&row.dimension)?,
-                value: row.value,
-                count: u64::try_from(row.count).unwrap_or(0),
-            })
+        .map(|(key, delta)| {
+            let mut bucket = stored_days.remove(&key).unwrap_or_default();
+            bucket.merge(&delta);
+            (key, bucket)
         })
-        .collect())
+        .collect();
+    click_buckets::write(sql, Table::Hours, &hour_rows)?;
+    click_buckets::write(sql, Table::Days, &day_rows)?;
+    // A link's first bucket of an hour drops its sketches that have aged
+    // out, once each.
+    click_buckets::drop_old_sketches(sql, &new_hour_links, first_kept)?;
+    add_totals(sql, &totals)?;
+    Ok(totals.iter().map(|(_, humans)| humans).sum())
 }
 
-/// The union of the range's unique-visitor sketches.
-pub fn merged_sketch(sql: &SqlStorage, range: &SketchRange) -> Result<Hll> {
-    let keys = range.keys();
-    let mut merged = Hll::new();
-    let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
-        return Ok(merged);
-    };
-    let cursor = sql.exec(
-        "SELECT sketch FROM sketches WHERE kind = ? AND start BETWEEN ? AND ?",
-        vec![
-            first.kind().into(),
-            first.start().into(),
-            last.start().into(),
-        ],
-    )?;
-    for row in cursor.raw() {
-        if let Some(SqlStorageValue::Blob(bytes)) = row?.into_iter().next() {
-            match Hll::from_bytes(&bytes) {
-                Ok(sketch) => merged.merge(&sketch),
-                Err(e) => console_error!("skipping a corrupt sketch: {e}"),
-            }
-        }
+/// Adds human clicks to the links' totals, in one statement.
+fn add_totals(sql: &SqlStorage, totals: &[(&str, u64)]) -> Result<()> {
+    if totals.is_empty() {
+        return Ok(());
     }
-    Ok(merged)
+    sql.exec(
+        "INSERT INTO link_totals (link, clicks, pushed)
+         SELECT value ->> 0, value ->> 1, 0 FROM json_each(?) WHERE true
+         ON CONFLICT (link) DO UPDATE SET clicks = clicks + excluded.clicks",
+        vec![serde_json::to_string(totals)?.into()],
+    )?;
+    Ok(())
 }
 
-pub fn totals(sql: &SqlStorage) -> Result<Totals> {
-    let rows: Vec<Totals> = sql
-        .exec("SELECT clicks, pushed FROM totals WHERE id = 1", None)?
+/// The link's human clicks ever counted.
+pub fn total(sql: &SqlStorage, link: &str) -> Result<i64> {
+    #[derive(Deserialize)]
+    struct Row {
+        clicks: i64,
+    }
+    let rows: Vec<Row> = sql
+        .exec(
+            "SELECT clicks FROM link_totals WHERE link = ?",
+            vec![link.into()],
+        )?
         .to_array()?;
-    Ok(rows.first().copied().unwrap_or_default())
+    Ok(rows.first().map_or(0, |row| row.clicks))
 }
 
-pub fn mark_pushed(sql: &SqlStorage, clicks: i64) -> Result<()> {
+/// Deletes every row of `link`, and remembers it was deleted so that its
+/// clicks still on their way are dropped.
+pub fn wipe(sql: &SqlStorage, link: &str, now: UnixMillis) -> Result<()> {
+    for statement in [
+        "DELETE FROM link_hours WHERE link = ?",
+        "DELETE FROM link_days WHERE link = ?",
+        "DELETE FROM link_totals WHERE link = ?",
+    ] {
+        sql.exec(statement, vec![link.into()])?;
+    }
     sql.exec(
-        "UPDATE totals SET pushed = ? WHERE id = 1",
-        vec![clicks.into()],
+        "INSERT INTO deleted_links (link, at) VALUES (?, ?)
+         ON CONFLICT (link) DO UPDATE SET at = excluded.at",
+        vec![link.into(), now.0.into()],
     )?;
     Ok(())
 }
 
-/// Deletes hour sketches (the link's and its variants') before
-/// `first_kept`: only the last 48 hours' are ever merged
-/// (`core::analytics::HOURLY_SKETCH_RETENTION`).
-pub fn prune_hour_sketches(sql: &SqlStorage, first_kept: Hour) -> Result<()> {
-    sql.exec(
-        "DELETE FROM sketches WHERE (kind = ? OR kind LIKE ? || ':%') AND start < ?",
-        vec![HOUR_KIND.into(), HOUR_KIND.into(), first_kept.0.into()],
-    )?;
-    Ok(())
-}
-
-/// The union of the range's sketches for each A/B variant that has one,
-/// by variant number.
-pub fn variant_sketches(sql: &SqlStorage, range: &SketchRange) -> Result<BTreeMap<u8, Hll>> {
-    let keys = range.keys();
-    let mut merged: BTreeMap<u8, Hll> = BTreeMap::new();
-    let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
-        return Ok(merged);
-    };
-    let prefix = range.variant_kind_prefix();
-    let cursor = sql.exec(
-        "SELECT kind, sketch FROM sketches
-         WHERE substr(kind, 1, length(?)) = ? AND start BETWEEN ? AND ?",
-        vec![
-            prefix.clone().into(),
-            prefix.into(),
-            first.start().into(),
-            last.start().into(),
-        ],
-    )?;
-    for row in cursor.raw() {
-        let mut row = row?.into_iter();
-        let (Some(SqlStorageValue::String(kind)), Some(SqlStorageValue::Blob(bytes))) =
-            (row.next(), row.next())
-        else {
-            continue;
-        };
-        let Some(variant) = SketchKey::variant_of_kind(&kind) else {
-            continue;
-        };
-        match Hll::from_bytes(&bytes) {
-            Ok(sketch) => merged.entry(variant).or_default().merge(&sketch),
-            Err(e) => console_error!("skipping a corrupt {kind} sketch: {e}"),
+/// The links deleted lately: few, so one read serves a whole apply.
+fn deleted_links(sql: &SqlStorage) -> Result<BTreeSet<String>> {
+    let mut links = BTreeSet::new();
+    for row in sql.exec("SELECT link FROM deleted_links", None)?.raw() {
+        if let Some(SqlStorageValue::String(link)) = row?.into_iter().next() {
+            links.insert(link);
         }
     }
-    Ok(merged)
+    Ok(links)
+}
+
+/// Links whose total D1 has not seen yet, at most [`PUSH_BATCH`].
+pub fn unpushed(sql: &SqlStorage) -> Result<Vec<(String, i64)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        link: String,
+        clicks: i64,
+    }
+    let limit = i64::try_from(PUSH_BATCH).unwrap_or(i64::MAX);
+    let rows: Vec<Row> = sql
+        .exec(
+            "SELECT link, clicks FROM link_totals WHERE clicks <> pushed LIMIT ?",
+            vec![limit.into()],
+        )?
+        .to_array()?;
+    Ok(rows.into_iter().map(|r| (r.link, r.clicks)).collect())
+}
+
+/// Records that D1 now has these totals.
+pub fn mark_pushed(sql: &SqlStorage, totals: &[(String, i64)]) -> Result<()> {
+    sql.exec(
+        "UPDATE link_totals SET pushed = t.value ->> 1
+         FROM json_each(?) AS t WHERE link_totals.link = t.value ->> 0",
+        vec![serde_json::to_string(totals)?.into()],
+    )?;
+    Ok(())
+}
+
+/// Forgets applied ids and deleted links past their time.
+pub fn prune(sql: &SqlStorage, now: UnixMillis) -> Result<()> {
+    sql.exec(
+        "DELETE FROM applied WHERE generation < ?",
+        vec![oldest_kept_generation(now).into()],
+    )?;
+    sql.exec(
+        "DELETE FROM deleted_links WHERE at < ?",
+        vec![(now.0 - TOMBSTONE_MILLIS).into()],
+    )?;
+    Ok(())
 }

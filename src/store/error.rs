@@ -32,6 +32,13 @@ impl From<KvError> for StoreError {
     }
 }
 
+/// Encoding what the store writes (JSON it builds itself) failed: a bug.
+impl From<serde_json::Error> for StoreError {
+    fn from(error: serde_json::Error) -> Self {
+        StoreError::Internal(error.to_string())
+    }
+}
+
 /// Durable Objects and the redirect speak `worker::Result`.
 impl From<StoreError> for worker::Error {
     fn from(error: StoreError) -> Self {

@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use worker::{KvError, KvStore};
 
+use super::record_cache;
 use crate::core::ids::LinkId;
 use crate::core::options::{RedirectType, Utm};
 use crate::core::password::PasswordHash;
@@ -52,8 +53,9 @@ use crate::store::routing::{
 
 /// How long an edge location may serve a record from its cache. KV's
 /// minimum; bounds how long a changed or deleted link can keep resolving
-/// elsewhere in production (locally there is no such cache).
-const CACHE_TTL_SECONDS: u64 = 30;
+/// elsewhere in production (locally there is no such cache). The isolate's
+/// record cache never keeps a record longer (`store::record_cache`).
+pub const CACHE_TTL_SECONDS: u64 = 30;
 
 fn is_true(b: &bool) -> bool {
     *b
@@ -199,7 +201,9 @@ struct Meta {
     v: u64,
 }
 
-/// Writes `record`, made from its link at `version`.
+/// Writes `record`, made from its link at `version`; this isolate's cached
+/// copy is forgotten once the write is done (or failed: either way it may
+/// be stale).
 pub async fn put(
     kv: &KvStore,
     slug: &Slug,
@@ -211,7 +215,9 @@ pub async fn put(
         id: record.link_id.to_string(),
         v: version,
     };
-    kv.put(slug.as_str(), text)?.metadata(meta)?.execute().await
+    let written = kv.put(slug.as_str(), text)?.metadata(meta)?.execute().await;
+    record_cache::forget(slug);
+    written
 }
 
 /// One page of keys: each slug with the link and version its record was
@@ -249,8 +255,11 @@ pub async fn list_page(
     Ok((keys, next))
 }
 
+/// Deletes the record, and forgets this isolate's cached copy.
 pub async fn delete(kv: &KvStore, slug: &Slug) -> Result<(), KvError> {
-    kv.delete(slug.as_str()).await
+    let deleted = kv.delete(slug.as_str()).await;
+    record_cache::forget(slug);
+    deleted
 }
 
 #[cfg(test)]

@@ -486,11 +486,18 @@ pub async fn replace_password_hash(
     changed(&result)
 }
 
-/// Writes the click total a link's ClickCounter pushes (any account's link:
-/// the counter is addressed by link id). A deleted link updates nothing.
-pub async fn set_clicks(db: &D1Database, id: &LinkId, clicks: i64) -> Result<()> {
-    query!(db, "UPDATE links SET clicks = ?2 WHERE id = ?1", id, clicks)?
-        .run()
-        .await?;
+/// Writes the click totals a ClickCounter shard pushes, in one statement
+/// (any account's links: shards hold many). Deleted links update nothing.
+pub async fn set_clicks(db: &D1Database, totals: &[(String, i64)]) -> Result<()> {
+    let pairs = serde_json::to_string(totals)?;
+    query!(
+        db,
+        "UPDATE links SET clicks = t.clicks
+         FROM (SELECT value ->> 0 AS id, value ->> 1 AS clicks FROM json_each(?1)) AS t
+         WHERE links.id = t.id",
+        pairs
+    )?
+    .run()
+    .await?;
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The only code that knows SQL statements and KV key/value formats.
+//! The only code that knows SQL statements, KV key/value formats and the
+//! clicks queue's message format; also the isolate's cache of KV records.
 //!
 //! D1 is the source of truth; KV holds a derived record per slug for the
 //! redirect, written through on every change and rebuildable from D1.
@@ -6,6 +7,8 @@
 pub mod accounts;
 pub mod attempts;
 pub mod auth_attempts;
+mod click_buckets;
+pub mod click_queue;
 pub mod clicks;
 mod error;
 pub mod invitations;
@@ -17,6 +20,7 @@ pub mod members;
 pub mod published;
 pub mod qr_styles;
 pub mod rate_state;
+pub mod record_cache;
 mod routing;
 pub mod sessions;
 

@@ -1,18 +1,21 @@
 //! Recording a redirect's click (DESIGN.md §3 step 5): the few request
-//! fields analytics needs are copied while the redirect runs; classifying
-//! them and sending the event to the link's ClickCounter happen after the
-//! response, through `wait_until`, so the redirect never waits for
-//! analytics and never fails because of it.
+//! fields analytics needs are copied, classified into a `ClickEvent` and
+//! added to the isolate's buffer ([`super::flush`]), which hands it to the
+//! queue after the response: the redirect never waits for analytics and
+//! never fails because of it.
 //!
 //! A capped link's click is the exception: [`Captured::admit`] records it
-//! before the response, because the counter decides whether the visitor
-//! may go on (`core::redirect::cap_to_check`).
+//! in the link's shard before the response, because the shard decides
+//! whether the visitor may go on (`core::redirect::cap_to_check`).
 //!
 //! The client IP (`CF-Connecting-IP`) only ever enters the keyed visitor
-//! fingerprint; it is not stored and not sent to the ClickCounter.
+//! fingerprint; it is not stored and not sent anywhere.
+
+use std::cell::RefCell;
 
 use worker::{console_error, Context, Env, Method, Request};
 
+use super::flush;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
 use crate::core::ids::LinkId;
 use crate::core::routing::Target;
@@ -60,19 +63,13 @@ pub fn capture(req: &Request, link_id: &LinkId, target: Target) -> Option<Captur
 }
 
 impl Captured {
-    /// Sends the click to its link's counter after the response. Failures
-    /// are logged, never returned.
-    pub fn send_later(self, env: &Env, ctx: &Context) {
-        let env = env.clone();
-        ctx.wait_until(async move {
-            let result = match event(&self, &env) {
-                Ok(event) => protocol::send_click(&env, &self.link_id, &event).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = result {
-                console_error!("click on {} not recorded: {e}", self.link_id);
-            }
-        });
+    /// Adds the click to the isolate's buffer; the flush that carries it
+    /// runs after the response. A failure is logged, never returned.
+    pub fn record(self, env: &Env, ctx: &Context) {
+        match event(&self, env) {
+            Ok(event) => flush::add(self.link_id.as_str(), &event, env, ctx),
+            Err(e) => console_error!("click on {} not recorded: {e}", self.link_id),
+        }
     }
 }
 
@@ -110,12 +107,24 @@ fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
     Ok(ClickEvent::from_request(&request, &secret(env)?))
 }
 
+thread_local! {
+    /// `CLICK_SECRET`, read once per isolate: a secret changes only with a
+    /// new deployment, which starts new isolates.
+    static SECRET: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
+
 /// The fingerprint key. Without `CLICK_SECRET` a fresh random key per click
 /// keeps visitors unlinkable and clicks exact, at the price of counting
 /// every click as a unique visitor; the log says so on every click.
 fn secret(env: &Env) -> worker::Result<Vec<u8>> {
+    if let Some(secret) = SECRET.with_borrow(Clone::clone) {
+        return Ok(secret);
+    }
     match config::click_secret(env) {
-        Some(secret) => Ok(secret),
+        Some(secret) => {
+            SECRET.set(Some(secret.clone()));
+            Ok(secret)
+        }
         None => {
             console_error!("CLICK_SECRET is not set: unique visitors are overcounted");
             Ok(runtime::entropy::<32>()?.to_vec())

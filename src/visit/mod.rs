@@ -2,14 +2,16 @@
 //! /{slug}` and the password form's `POST /{slug}`, the inspect page
 //! `/{slug}+` and the public QR code `/{slug}/qr`.
 //!
-//! - [`lookup`]: the slug's record, KV first, D1 on a miss.
+//! - [`lookup`]: the slug's record: the isolate's cache, KV, D1 on a miss.
 //! - [`redirect`]: a visit's decision (`core::redirect::decide`) and its answer.
 //! - [`password`]: the password gate, by header or by form.
 //! - [`inspect`]: where a link goes, without going there.
 //! - [`render`]: every page and JSON answer a visitor can get.
-//! - [`click`]: the click, copied from the request and recorded after the response.
+//! - [`click`]: the click, copied from the request into the isolate's buffer.
+//! - [`flush`]: that buffer, handed to the clicks queue once per window.
 
 mod click;
+mod flush;
 mod input;
 mod inspect;
 mod lookup;
@@ -105,7 +107,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     if let Some(target) = answer.served {
         if let Some(click) = click::capture(&req, &record.link_id, target) {
             match cap_to_check(&record, runtime::now()).filter(|_| target != Target::Preview) {
-                None => click.send_later(env, ctx),
+                None => click.record(env, ctx),
                 Some(cap) => {
                     if !click.admit(env, cap).await {
                         return render::decision(&req, &slug, cap_reached(&record));

@@ -1,11 +1,12 @@
 // Starts the built worker (build/index.js) in workerd through Miniflare, with
-// real local KV, D1 and Durable Objects taken from wrangler.toml, in memory
-// so every run starts empty, and the D1 migrations applied.
+// real local KV, D1, Durable Objects and Queues taken from wrangler.toml, in
+// memory so every run starts empty, and the D1 migrations applied.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, Log, LogLevel } from "miniflare";
 import { parse } from "smol-toml";
 import { assertDocumented } from "./openapi.mjs";
+import { shardName } from "./shards.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
@@ -63,6 +64,8 @@ function assetsOption(assets) {
  * is how tests see the worker with its database unavailable.
  * `withoutDurableObjects`: binding names to leave out, so the worker runs
  * as if that object could not be reached (the real failure path, not a mock).
+ * `withoutQueues`: leave the queue producers out, so every send fails and
+ * flushes take their fallback (again the real failure path).
  * `port`: also serve the worker over HTTP on 127.0.0.1:`port` (0 picks a free
  * one; `worker.url` then says which), for fuzzers and load generators.
  * `cf`: the `request.cf` every request gets (wrangler dev reports country
@@ -73,6 +76,7 @@ export async function startWorker({
   bindings = {},
   migrate = true,
   withoutDurableObjects = [],
+  withoutQueues = false,
   port,
   cf = { country: "US", colo: "TST" },
 } = {}) {
@@ -90,6 +94,21 @@ export async function startWorker({
       (config.durable_objects?.bindings ?? []).filter((b) => !withoutDurableObjects.includes(b.name)).map((b) => [
         b.name,
         { className: b.class_name, useSQLite: true },
+      ]),
+    ),
+    queueProducers: withoutQueues
+      ? {}
+      : Object.fromEntries((config.queues?.producers ?? []).map((p) => [p.binding, { queueName: p.queue }])),
+    queueConsumers: Object.fromEntries(
+      (config.queues?.consumers ?? []).map((c) => [
+        c.queue,
+        {
+          maxBatchSize: c.max_batch_size,
+          maxBatchTimeout: c.max_batch_timeout,
+          maxRetries: c.max_retries,
+          retryDelay: c.retry_delay,
+          deadLetterQueue: c.dead_letter_queue,
+        },
       ]),
     ),
     // SHORT_BASE_FROM_REQUEST: as under `npm start`, short URLs use the
@@ -178,16 +197,26 @@ export class Worker {
     return this.mf.getKVNamespace("LINKS_KV");
   }
 
+  /** The ClickCounter shard holding `linkId`, to seed or inspect it. */
+  async shard(linkId) {
+    const ns = await this.mf.getDurableObjectNamespace("CLICK_COUNTER");
+    return ns.get(ns.idFromName(shardName(linkId)));
+  }
+
+  /** The clicks queue's producer, to send messages as a flush would. */
+  clicksQueue() {
+    return this.mf.getQueueProducer("CLICKS");
+  }
+
   /**
-   * What a link's ClickCounter holds for the last `days` days, asked
+   * What a link's ClickCounter shard holds for the last `days` days, asked
    * directly (not through the API): its counts and its day sketches.
    */
   async clickReport(linkId, days = 2) {
-    const ns = await this.mf.getDurableObjectNamespace("CLICK_COUNTER");
     const last = Math.floor(Date.now() / 3_600_000);
-    const res = await ns
-      .get(ns.idFromName(linkId))
-      .fetch(`https://click-counter/report?first=${last - days * 24}&last=${last}&sketches=day`);
+    const res = await (await this.shard(linkId)).fetch(
+      `https://click-counter/report?link=${linkId}&first=${last - days * 24}&last=${last}&sketches=day`,
+    );
     if (res.status !== 200) throw new Error(`ClickCounter report answered ${res.status}`);
     return res.json();
   }

@@ -343,3 +343,75 @@ fn a_sketch_range_names_the_same_sketches_as_its_period() {
         Some(&SketchKey::Day(Day::parse("2026-02-15").unwrap()))
     );
 }
+
+fn range(first: &str, last: &str) -> SketchRange {
+    SketchRange {
+        hourly: false,
+        first: Hour::of(at(first)),
+        last: Hour::of(at(last)),
+    }
+}
+
+fn hour(text: &str) -> Hour {
+    Hour::of(at(text))
+}
+
+#[test]
+fn an_hourly_period_reads_only_hour_rows() {
+    let plan = range("2026-02-14T15:00:00Z", "2026-02-15T14:00:00Z").buckets();
+    assert_eq!(plan.days, None);
+    assert_eq!(
+        plan.hours,
+        vec![(hour("2026-02-14T15:00:00Z"), hour("2026-02-15T14:00:00Z"))]
+    );
+    // A single whole day is still hourly: it lists clicks by hour.
+    let day = range("2026-02-14T00:00:00Z", "2026-02-14T23:00:00Z").buckets();
+    assert_eq!(day.days, None);
+}
+
+#[test]
+fn whole_days_read_day_rows() {
+    let plan = range("2026-02-01T00:00:00Z", "2026-02-07T23:00:00Z").buckets();
+    assert!(plan.hours.is_empty());
+    assert_eq!(
+        plan.days,
+        Some((
+            at("2026-02-01T00:00:00Z").day(),
+            at("2026-02-07T00:00:00Z").day()
+        ))
+    );
+}
+
+#[test]
+fn partial_days_at_either_end_read_hour_rows() {
+    let plan = range("2026-02-01T12:00:00Z", "2026-02-05T06:00:00Z").buckets();
+    assert_eq!(
+        plan.days,
+        Some((
+            at("2026-02-02T00:00:00Z").day(),
+            at("2026-02-04T00:00:00Z").day()
+        ))
+    );
+    assert_eq!(
+        plan.hours,
+        vec![
+            (hour("2026-02-01T12:00:00Z"), hour("2026-02-01T23:00:00Z")),
+            (hour("2026-02-05T00:00:00Z"), hour("2026-02-05T06:00:00Z")),
+        ]
+    );
+}
+
+#[test]
+fn the_shortest_daily_period_has_one_whole_day() {
+    // 49 hours, mid-day to mid-day: any period past 48 hours holds a whole day.
+    let plan = range("2026-02-01T12:00:00Z", "2026-02-03T12:00:00Z").buckets();
+    let day = at("2026-02-02T00:00:00Z").day();
+    assert_eq!(plan.days, Some((day, day)));
+    assert_eq!(
+        plan.hours,
+        vec![
+            (hour("2026-02-01T12:00:00Z"), hour("2026-02-01T23:00:00Z")),
+            (hour("2026-02-03T00:00:00Z"), hour("2026-02-03T12:00:00Z")),
+        ]
+    );
+}

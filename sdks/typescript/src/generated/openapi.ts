@@ -635,6 +635,7 @@ export interface components {
             original_url: string;
             title: string | null;
             metadata: Record<string, unknown> | null;
+            /** @description Human clicks ever counted. Exact in GET /v1/links/{idOrSlug} and the PATCH answer (read from the link's click shard, the same count as its analytics); in lists, D1's copy, behind by up to about 2 seconds. */
             clicks: number;
             /** Format: date-time */
             createdAt: string;

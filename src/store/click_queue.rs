@@ -1,0 +1,296 @@
+//! The clicks queue's message format: what a flush sends to the `CLICKS`
+//! queue, what the consumer reads, and (a list of them) the body of a
+//! ClickCounter shard's `POST /apply`.
+//!
+//! A message is one JSON text, sent with content type `text`:
+//!
+//! ```text
+//! {"v":1,"id":"<22 base62>",
+//!  "links":{"link_…":{"<hour>":{"n":{"clicks":{"":3},"country":{"US":2,"DE":1},…},
+//!                              "s":"<base64 of core::hll::Hll::to_bytes>",
+//!                              "x":{"1":"<base64 sketch>",…}}}}}
+//! ```
+//!
+//! `hour` is a `core::period::Hour` (hours since the Unix epoch), `n` the
+//! bucket's counts by dimension (`core::analytics::Dimension::as_str`) then
+//! value, `s` its unique-visitor sketch, left out when the bucket has no
+//! human click, and `x` the sketch of each A/B variant's visitors, left out
+//! when the link has no test. `id` is unique per message: a shard applies each id once,
+//! so a message delivered twice counts once.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use crate::core::analytics::aggregate::{Bucket, Counts, LinkHours};
+use crate::core::analytics::Dimension;
+use crate::core::hll::Hll;
+use crate::core::period::Hour;
+
+const VERSION: u8 = 1;
+/// The largest message a flush sends: Queues bills each 64 KB (64,000
+/// bytes) of a message as one operation, and allows 128 KB.
+pub const MAX_MESSAGE_BYTES: usize = 60_000;
+/// `sendBatch` takes at most 100 messages and 256 KB in all.
+pub const MAX_BATCH_MESSAGES: usize = 100;
+pub const MAX_BATCH_BYTES: usize = 250_000;
+
+/// One message: an id and the clicks it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClickMessage {
+    pub id: String,
+    pub clicks: LinkHours,
+}
+
+/// A message with its encoded text.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    pub message: ClickMessage,
+    pub text: String,
+}
+
+/// Counts by dimension then value, as stored and sent.
+pub(super) type WireCounts = BTreeMap<String, BTreeMap<String, u64>>;
+
+#[derive(Serialize, Deserialize)]
+struct WireBucket {
+    n: WireCounts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    s: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    x: BTreeMap<u8, String>,
+}
+
+#[derive(Deserialize)]
+struct WireMessage {
+    v: u8,
+    id: String,
+    links: BTreeMap<String, BTreeMap<i64, WireBucket>>,
+}
+
+#[derive(Deserialize)]
+struct WireParts {
+    parts: Vec<serde_json::Value>,
+}
+
+pub(super) fn counts_to_wire(counts: &Counts) -> WireCounts {
+    let mut wire = WireCounts::new();
+    for (dimension, value, count) in counts.iter() {
+        wire.entry(dimension.as_str().to_owned())
+            .or_default()
+            .insert(value.to_owned(), count);
+    }
+    wire
+}
+
+/// Counts read back; dimensions this build does not know are skipped.
+pub(super) fn counts_from_wire(wire: WireCounts) -> Counts {
+    let mut counts = Counts::default();
+    for (dimension, values) in wire {
+        let Some(dimension) = Dimension::parse(&dimension) else {
+            continue;
+        };
+        for (value, count) in values {
+            counts.insert_stored(dimension, value, count);
+        }
+    }
+    counts
+}
+
+fn bucket_to_wire(bucket: &Bucket) -> WireBucket {
+    WireBucket {
+        n: counts_to_wire(&bucket.counts),
+        s: (bucket.sketch != Hll::new()).then(|| BASE64.encode(bucket.sketch.to_bytes())),
+        x: bucket
+            .variants
+            .iter()
+            .map(|(variant, sketch)| (*variant, BASE64.encode(sketch.to_bytes())))
+            .collect(),
+    }
+}
+
+fn bucket_from_wire(wire: WireBucket) -> Result<Bucket, String> {
+    let sketch = match wire.s {
+        None => Hll::new(),
+        Some(text) => sketch_from_wire(&text)?,
+    };
+    let variants = wire
+        .x
+        .into_iter()
+        .map(|(variant, text)| Ok((variant, sketch_from_wire(&text)?)))
+        .collect::<Result<_, String>>()?;
+    Ok(Bucket {
+        counts: counts_from_wire(wire.n),
+        sketch,
+        variants,
+    })
+}
+
+fn sketch_from_wire(text: &str) -> Result<Hll, String> {
+    let bytes = BASE64
+        .decode(text)
+        .map_err(|e| format!("a sketch is not base64: {e}"))?;
+    Hll::from_bytes(&bytes).map_err(|e| format!("a sketch does not decode: {e}"))
+}
+
+/// `"link_…":{…}`: one link's entry of the `links` object.
+fn link_entry(link: &str, hours: &BTreeMap<Hour, Bucket>) -> Result<String, serde_json::Error> {
+    let wire: BTreeMap<i64, WireBucket> = hours
+        .iter()
+        .map(|(hour, bucket)| (hour.0, bucket_to_wire(bucket)))
+        .collect();
+    Ok(format!(
+        "{}:{}",
+        serde_json::to_string(link)?,
+        serde_json::to_string(&wire)?
+    ))
+}
+
+fn message_text(id: &str, entries: &[String]) -> Result<String, serde_json::Error> {
+    Ok(format!(
+        "{{\"v\":{VERSION},\"id\":{},\"links\":{{{}}}}}",
+        serde_json::to_string(id)?,
+        entries.join(",")
+    ))
+}
+
+/// One message's text.
+///
+/// # Errors
+/// When serialisation fails (it does not for these types).
+pub fn encode(message: &ClickMessage) -> Result<String, serde_json::Error> {
+    let entries = message
+        .clicks
+        .links()
+        .map(|(link, hours)| link_entry(link, hours))
+        .collect::<Result<Vec<_>, _>>()?;
+    message_text(&message.id, &entries)
+}
+
+/// Packs `groups` (the clicks of one shard each, in order) into messages of
+/// at most [`MAX_MESSAGE_BYTES`], each with an id from `new_id`. A group
+/// stays in one message when it fits, so a message touches few shards; a
+/// single link larger than the limit goes alone (Queues takes up to 128 KB).
+///
+/// # Errors
+/// When serialisation fails, or `new_id` does.
+pub fn pack<E: From<serde_json::Error>>(
+    groups: &[LinkHours],
+    mut new_id: impl FnMut() -> Result<String, E>,
+) -> Result<Vec<Encoded>, E> {
+    let mut out = Vec::new();
+    let mut entries: Vec<String> = Vec::new();
+    let mut clicks = LinkHours::default();
+    let mut bytes = 0;
+    // `{"v":1,"id":"<22>","links":{}}` and a comma per entry.
+    let overhead = 40;
+    for group in groups {
+        for (link, hours) in group.links() {
+            let entry = link_entry(link, hours)?;
+            if !entries.is_empty() && bytes + entry.len() + 1 + overhead > MAX_MESSAGE_BYTES {
+                let id = new_id()?;
+                let text = message_text(&id, &entries)?;
+                out.push(Encoded {
+                    message: ClickMessage {
+                        id,
+                        clicks: std::mem::take(&mut clicks),
+                    },
+                    text,
+                });
+                entries.clear();
+                bytes = 0;
+            }
+            bytes += entry.len() + 1;
+            entries.push(entry);
+            for (hour, bucket) in hours {
+                clicks.add_bucket(link, *hour, bucket);
+            }
+        }
+    }
+    if !entries.is_empty() {
+        let id = new_id()?;
+        let text = message_text(&id, &entries)?;
+        out.push(Encoded {
+            message: ClickMessage { id, clicks },
+            text,
+        });
+    }
+    Ok(out)
+}
+
+/// Splits messages into `sendBatch` calls within its limits.
+pub fn batches(messages: Vec<Encoded>) -> Vec<Vec<Encoded>> {
+    let mut out: Vec<Vec<Encoded>> = Vec::new();
+    let mut bytes = 0;
+    for message in messages {
+        let size = message.text.len();
+        match out.last_mut() {
+            Some(batch) if batch.len() < MAX_BATCH_MESSAGES && bytes + size <= MAX_BATCH_BYTES => {
+                bytes += size;
+                batch.push(message);
+            }
+            _ => {
+                bytes = size;
+                out.push(vec![message]);
+            }
+        }
+    }
+    out
+}
+
+/// Reads one message.
+///
+/// # Errors
+/// What is wrong with the text: not JSON, another version, a bad sketch.
+pub fn decode(text: &str) -> Result<ClickMessage, String> {
+    let wire: WireMessage =
+        serde_json::from_str(text).map_err(|e| format!("not a click message: {e}"))?;
+    from_wire(wire)
+}
+
+fn from_wire(wire: WireMessage) -> Result<ClickMessage, String> {
+    if wire.v != VERSION {
+        return Err(format!("click message version {} is not {VERSION}", wire.v));
+    }
+    let mut clicks = LinkHours::default();
+    for (link, hours) in wire.links {
+        for (hour, bucket) in hours {
+            clicks.add_bucket(&link, Hour(hour), &bucket_from_wire(bucket)?);
+        }
+    }
+    Ok(ClickMessage {
+        id: wire.id,
+        clicks,
+    })
+}
+
+/// The body of a shard's `POST /apply`: `{"parts":[<message>,…]}`.
+///
+/// # Errors
+/// When serialisation fails (it does not for these types).
+pub fn encode_parts(parts: &[ClickMessage]) -> Result<String, serde_json::Error> {
+    let texts = parts.iter().map(encode).collect::<Result<Vec<_>, _>>()?;
+    Ok(format!("{{\"parts\":[{}]}}", texts.join(",")))
+}
+
+/// Reads [`encode_parts`]'s output.
+///
+/// # Errors
+/// What is wrong with the body or any of its messages.
+pub fn decode_parts(text: &str) -> Result<Vec<ClickMessage>, String> {
+    let wire: WireParts =
+        serde_json::from_str(text).map_err(|e| format!("not a list of click messages: {e}"))?;
+    wire.parts
+        .into_iter()
+        .map(|part| {
+            serde_json::from_value::<WireMessage>(part)
+                .map_err(|e| format!("not a click message: {e}"))
+                .and_then(from_wire)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

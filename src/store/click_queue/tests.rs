@@ -1,0 +1,168 @@
+//! The queue message format: pinned, round-tripping, packed within limits.
+
+use super::*;
+use crate::core::analytics::{ClickEvent, ClickRequest, Source};
+use crate::core::time::UnixMillis;
+
+fn event(i: u32, bot: bool) -> ClickEvent {
+    let ip = format!("10.2.{}.{}", i >> 8, i & 255);
+    ClickEvent::from_request(
+        &ClickRequest {
+            at: UnixMillis(1_771_165_800_000),
+            link_id: "link_a",
+            method_is_head: false,
+            user_agent: Some(if bot {
+                "Googlebot/2.1"
+            } else {
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+            }),
+            referer: None,
+            country: Some("FR"),
+            ip: &ip,
+            source: Source::Link,
+            target: crate::core::routing::Target::Default,
+        },
+        b"secret",
+    )
+}
+
+fn clicks(links: u32, per_link: u32) -> LinkHours {
+    let mut clicks = LinkHours::default();
+    for l in 0..links {
+        for i in 0..per_link {
+            clicks.add(&format!("link_{l:012}"), &event(l * 1_000 + i, false));
+        }
+    }
+    clicks
+}
+
+fn counter() -> impl FnMut() -> Result<String, serde_json::Error> {
+    let mut n = 0;
+    move || {
+        n += 1;
+        Ok(format!("m{n}"))
+    }
+}
+
+#[test]
+fn a_bot_only_message_is_pinned() {
+    let mut bots = LinkHours::default();
+    bots.add("link_a", &event(1, true));
+    let message = ClickMessage {
+        id: "abc".into(),
+        clicks: bots,
+    };
+    assert_eq!(
+        encode(&message).unwrap(),
+        r#"{"v":1,"id":"abc","links":{"link_a":{"491990":{"n":{"bots":{"":1}}}}}}"#
+    );
+}
+
+#[test]
+fn messages_round_trip() {
+    let mut clicks = clicks(3, 4);
+    clicks.add("link_bots", &event(7, true));
+    let tested = ClickEvent {
+        target: crate::core::routing::Target::Variant(2),
+        ..event(8, false)
+    };
+    clicks.add("link_tested", &tested);
+    let message = ClickMessage {
+        id: "id-1".into(),
+        clicks,
+    };
+    assert_eq!(decode(&encode(&message).unwrap()).unwrap(), message);
+}
+
+#[test]
+fn packing_keeps_every_message_under_the_limit_and_loses_nothing() {
+    let all = clicks(800, 2);
+    let groups: Vec<LinkHours> = all
+        .by_shard(|link| link.bytes().last().map_or(0, |b| u16::from(b % 8)))
+        .into_values()
+        .collect();
+    let packed = pack(&groups, counter()).unwrap();
+    assert!(packed.len() > 1);
+    let mut back = LinkHours::default();
+    for encoded in &packed {
+        assert!(
+            encoded.text.len() <= MAX_MESSAGE_BYTES,
+            "{}",
+            encoded.text.len()
+        );
+        assert_eq!(decode(&encoded.text).unwrap(), encoded.message);
+        back.merge(&encoded.message.clicks);
+    }
+    assert_eq!(back, all);
+    let ids: std::collections::BTreeSet<_> = packed.iter().map(|e| e.message.id.clone()).collect();
+    assert_eq!(ids.len(), packed.len(), "every message has its own id");
+}
+
+#[test]
+fn small_flushes_are_one_message() {
+    let packed = pack(&[clicks(20, 3)], counter()).unwrap();
+    assert_eq!(packed.len(), 1);
+    assert_eq!(packed[0].message.clicks.humans(), 60);
+}
+
+#[test]
+fn batches_respect_the_send_batch_limits() {
+    let messages: Vec<Encoded> = (0..250)
+        .map(|i| Encoded {
+            message: ClickMessage {
+                id: format!("m{i}"),
+                clicks: LinkHours::default(),
+            },
+            text: "x".repeat(if i < 10 { 60_000 } else { 100 }),
+        })
+        .collect();
+    let batches = batches(messages);
+    for batch in &batches {
+        assert!(batch.len() <= MAX_BATCH_MESSAGES);
+        assert!(batch.iter().map(|m| m.text.len()).sum::<usize>() <= MAX_BATCH_BYTES);
+    }
+    assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), 250);
+    assert_eq!(batches[0].len(), 4, "four 60 KB messages fit in 250 KB");
+}
+
+#[test]
+fn apply_bodies_round_trip() {
+    let parts = vec![
+        ClickMessage {
+            id: "a".into(),
+            clicks: clicks(2, 1),
+        },
+        ClickMessage {
+            id: "b".into(),
+            clicks: clicks(1, 5),
+        },
+    ];
+    assert_eq!(decode_parts(&encode_parts(&parts).unwrap()).unwrap(), parts);
+}
+
+#[test]
+fn unreadable_messages_say_why() {
+    for (text, why) in [
+        ("{", "not a click message"),
+        (r#"{"v":2,"id":"a","links":{}}"#, "version 2"),
+        (
+            r#"{"v":1,"id":"a","links":{"l":{"1":{"n":{},"s":"!!"}}}}"#,
+            "not base64",
+        ),
+        (
+            r#"{"v":1,"id":"a","links":{"l":{"1":{"n":{},"s":"AAAA"}}}}"#,
+            "does not decode",
+        ),
+    ] {
+        let error = decode(text).unwrap_err();
+        assert!(error.contains(why), "{text}: {error}");
+    }
+}
+
+#[test]
+fn unknown_dimensions_are_skipped() {
+    let message =
+        decode(r#"{"v":1,"id":"a","links":{"l":{"5":{"n":{"clicks":{"":2},"future":{"x":1}}}}}}"#)
+            .unwrap();
+    assert_eq!(message.clicks.humans(), 2);
+}
