@@ -13,6 +13,7 @@ const usage = `usage:
   npm run admin -- reissue-key ACCOUNT_ID [--key-name NAME] [--revoke-others] [--key-only]
   npm run admin -- delete-account ACCOUNT_ID       its links, keys and click data; repeats until done
   npm run admin -- reconcile                        the KV-against-D1 pass, now; repeats until the walk is complete
+  npm run admin -- invite ACCOUNT_ID --email EMAIL [--role owner|member]   a sign-up link for the dashboard
 options: --url URL (default $SMARTLINKS_URL, else http://127.0.0.1:$PORT with PORT defaulting to 8787),
          --token TOKEN (default $ADMIN_TOKEN), --key-only (print just the new API key)`;
 
@@ -38,6 +39,8 @@ try {
       "key-name": { type: "string" },
       "key-only": { type: "boolean" },
       "revoke-others": { type: "boolean" },
+      email: { type: "string" },
+      role: { type: "string" },
     },
   });
 } catch (e) {
@@ -91,6 +94,8 @@ function request() {
       return account && ["DELETE", account];
     case "reconcile":
       return ["POST", "/v1/admin/reconcile"];
+    case "invite":
+      return account && opts.email !== undefined && ["POST", `${account}/invitations`, { email: opts.email, ...(opts.role ? { role: opts.role } : {}) }];
     default:
       return null;
   }

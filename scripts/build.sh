@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the worker bundle into build/ (build/index.js + the wasm module).
+# Builds the worker bundle into build/ (build/index.js + the wasm module) and
+# the dashboard into web/dist (scripts/build-web.sh).
 # worker-build would download wasm-bindgen and esbuild from GitHub; point it
 # at the copies setup.sh installed instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/build-web.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
 export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"

@@ -59,3 +59,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum package-lock.json | cut -d' '
   npm ci --no-audit --no-fund
   sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
+
+# Headless Chromium for the dashboard's browser tests (tests/browser), from
+# Debian; the package index is refreshed only when it does not know chromium.
+if ! command -v chromium >/dev/null; then
+  say "installing Debian's chromium (browser tests)"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-cache show chromium >/dev/null 2>&1; then
+    $sudo_cmd apt-get update
+  fi
+  $sudo_cmd apt-get install -y chromium
+fi

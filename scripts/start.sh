@@ -62,6 +62,7 @@ fi
 cat <<INFO
 
   SmartLinks is running at $ORIGIN
+  Dashboard:    $ORIGIN/  (sign up there; API reference at $ORIGIN/docs)
   Admin token:  $token
   Dev API key:  $(cat .wrangler/dev-api-key)
 

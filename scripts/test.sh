@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `npm test`: set up, check the lockfile, lint (fmt, clippy), unit-test the core natively,
-# build the worker and check it deploys (dry run), lint openapi.json and generate
-# clients from it, fuzz the API against it, test and package the SDKs, then
-# run the end-to-end suite (the SDKs' integration tests and the README's
-# examples included) against the built worker in workerd.
+# build the worker and the dashboard and check they deploy (dry run), lint
+# openapi.json and generate clients from it, fuzz the API against it, test
+# and package the SDKs, then run the end-to-end suite (the SDKs' integration
+# tests and the README's examples included) against the built worker in
+# workerd, and the dashboard in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -39,3 +40,8 @@ bash scripts/test-sdks.sh
 
 echo "== end-to-end (workerd)"
 node --test "tests/*.test.mjs"
+
+# The dashboard in headless Chromium against the same build; screenshots of
+# every page land in tests/browser/screenshots/ (git-ignored).
+echo "== browser (dashboard in headless Chromium)"
+node --test --test-concurrency=1 "tests/browser/*.test.mjs"

@@ -134,7 +134,7 @@ test("the README's shell examples run in order against a fresh worker", async ()
 
 test("the README names only files that exist", () => {
   // Paths a fresh clone has only after npm start, npm test or an example.
-  const generated = /^(\.wrangler|\.dev\.vars|\.venv|build|node_modules|qr\.(png|svg))(\/|$)/;
+  const generated = /^(\.wrangler|\.dev\.vars|\.venv|build|node_modules|qr\.(png|svg)|web\/dist|tests\/browser\/screenshots)(\/|$)/;
   const topLevel = new Set(readdirSync(root).filter((name) => name !== ".git"));
   const named = [...readme.matchAll(/`([^`\s$]+)`|\]\(([^)\s]+)\)/g)]
     .map((m) => m[1] ?? m[2])

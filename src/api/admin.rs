@@ -1,15 +1,17 @@
 //! `/v1/admin`: the operator API — accounts (create, list, read, change,
-//! suspend, delete) and reissuing an account's key.
+//! suspend, delete), reissuing an account's key, and inviting people to an
+//! account.
 
 use serde_json::json;
 use worker::{Env, Request, Response};
 
 use super::error::ApiError;
-use super::{body, links as link_api, respond, views};
+use super::{body, links as link_api, members, respond, views};
 use crate::core::account::{Account, AccountPatch, AccountQuery, AccountState, NewAccount};
 use crate::core::apikey::{KeyReissue, NewKey, Scopes};
 use crate::core::ids::AccountId;
-use crate::core::listing::{ListQuery, MAX_PAGE_SIZE};
+use crate::core::listing::{ListQuery, Sort, MAX_PAGE_SIZE};
+use crate::core::member::{InvitationRequest, Role};
 use crate::core::validation::Invalid;
 use crate::shell::config;
 use crate::shell::runtime;
@@ -103,6 +105,7 @@ pub async fn delete_account(id: &str, env: &Env) -> Result<Response, ApiError> {
         page_size: LINKS_PER_DELETE,
         search: None,
         tag: None,
+        sort: Sort::default(),
     };
     let (page, total) = links::list(&db, &account.id, &batch).await?;
     for link in &page {
@@ -165,6 +168,17 @@ async fn find(db: &worker::D1Database, id: &str) -> Result<Account, ApiError> {
     let not_found = || ApiError::not_found("account");
     let id = AccountId::parse(id).ok_or_else(not_found)?;
     accounts::get(db, &id).await?.ok_or_else(not_found)
+}
+
+/// POST /v1/admin/accounts/{id}/invitations: invites someone to the
+/// account, as an owner unless `role` says otherwise; 201 with the
+/// invitation link (on this server's origin), shown this once.
+pub async fn invite(req: &mut Request, id: &str, env: &Env) -> Result<Response, ApiError> {
+    let request = InvitationRequest::from_body(body::json(req).await?, Role::Owner)?;
+    let db = env.d1(config::DB)?;
+    let account = find(&db, id).await?;
+    let origin = req.url()?.origin().ascii_serialization();
+    members::create_invitation(&db, &account.id, &request, &origin).await
 }
 
 /// Pages one on-demand run walks unless `?pages=` says otherwise.

@@ -20,13 +20,21 @@ pub enum ApiError {
         allow: String,
     },
     SlugTaken(String),
-    /// The resource changed since the client (or this request) read it.
+    /// The request conflicts with the current state: the resource changed
+    /// since it was read, an email is already registered, an account would
+    /// lose its last owner.
     Conflict(String),
     /// Past a quota of the account's plan (links, keys).
     PlanLimit(String),
     /// Past a rate limit; the limiter's headers (`Retry-After` among them)
     /// are added by the rate-limit middleware.
     RateLimited(String),
+    /// Too many failed sign-ins (or sign-ups) from here: 429 with its own
+    /// `Retry-After`, as no account's limiter is involved.
+    TooManyAttempts {
+        message: String,
+        retry_after_seconds: i64,
+    },
     /// Past a per-client limit of the Rate Limiting binding
     /// (`shell::throttle`), whose period is the wait.
     Throttled(String),
@@ -50,7 +58,9 @@ impl ApiError {
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
             ApiError::SlugTaken(_) | ApiError::Conflict(_) => 409,
-            ApiError::RateLimited(_) | ApiError::Throttled(_) => 429,
+            ApiError::RateLimited(_)
+            | ApiError::Throttled(_)
+            | ApiError::TooManyAttempts { .. } => 429,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Internal | ApiError::Misconfigured(_) => 500,
@@ -68,7 +78,9 @@ impl ApiError {
             ApiError::SlugTaken(_) => "slug_taken",
             ApiError::Conflict(_) => "conflict",
             ApiError::PlanLimit(_) => "plan_limit",
-            ApiError::RateLimited(_) | ApiError::Throttled(_) => "rate_limited",
+            ApiError::RateLimited(_)
+            | ApiError::Throttled(_)
+            | ApiError::TooManyAttempts { .. } => "rate_limited",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Internal | ApiError::Misconfigured(_) => "internal_error",
@@ -89,6 +101,7 @@ impl ApiError {
             | ApiError::Throttled(m)
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::TooManyAttempts { message, .. } => message.clone(),
             ApiError::Misconfigured(m) => format!("the server is not configured: {m}"),
             ApiError::MethodNotAllowed { allow } => {
                 format!("method not allowed here; use {allow}")
@@ -130,6 +143,12 @@ impl ApiError {
                 .headers()
                 .set("Retry-After", &Budget::PERIOD_SECONDS.to_string())?,
             ApiError::Unauthorized(_) => response.headers().set("WWW-Authenticate", "Bearer")?,
+            ApiError::TooManyAttempts {
+                retry_after_seconds,
+                ..
+            } => response
+                .headers()
+                .set("Retry-After", &retry_after_seconds.max(1).to_string())?,
             _ => {}
         }
         Ok(response)

@@ -17,7 +17,7 @@ pub async fn list(call: &Call<'_>) -> Result<Response, ApiError> {
     let keys = keys::list(&call.db()?, &call.caller.account_id).await?;
     let items: Vec<_> = keys
         .iter()
-        .map(|k| views::key(k, &call.caller.key_id))
+        .map(|k| views::key(k, call.caller.key_id()))
         .collect();
     respond::json(200, &json!({ "apiKeys": items, "total": items.len() }))
 }
@@ -62,15 +62,16 @@ pub async fn create(req: &mut Request, call: &Call<'_>) -> Result<Response, ApiE
 /// GET /v1/api-keys/{id}
 pub async fn get(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let key = find(&key_id(id)?, call).await?;
-    respond::json(200, &views::key(&key, &call.caller.key_id))
+    respond::json(200, &views::key(&key, call.caller.key_id()))
 }
 
 /// DELETE /v1/api-keys/{id}: revokes the key; its next request gets 401.
-/// Idempotent. The account's last active key cannot be revoked (400), so
-/// nobody locks themselves out; another account's key is 404. A key may
-/// revoke only keys whose scopes it holds itself (403 otherwise), the rule
-/// that also governs creating them: a `keys:manage`-only key must not lock
-/// the account out of the writes it could never make.
+/// Idempotent. The last active key of an account without an owner to sign
+/// in cannot be revoked (400), so nobody locks themselves out; another
+/// account's key is 404. A key may revoke only keys whose scopes it holds
+/// itself (403 otherwise), the rule that also governs creating them: a
+/// `keys:manage`-only key must not lock the account out of the writes it
+/// could never make.
 pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let id = key_id(id)?;
     let target = find(&id, call).await?;
@@ -98,7 +99,7 @@ pub async fn revoke(id: &str, call: &Call<'_>) -> Result<Response, ApiError> {
     let key = find(&id, call).await?;
     respond::json(
         200,
-        &json!({ "message": "API key revoked", "apiKey": views::key(&key, &call.caller.key_id) }),
+        &json!({ "message": "API key revoked", "apiKey": views::key(&key, call.caller.key_id()) }),
     )
 }
 

@@ -91,6 +91,17 @@ pub async fn list(req: &Request, call: &Call<'_>) -> Result<Response, ApiError> 
     )
 }
 
+/// GET /v1/tags: the account's tags and how many links carry each, for
+/// the dashboard's tag filter.
+pub async fn tags(call: &Call<'_>) -> Result<Response, ApiError> {
+    let tags = links::tags(&call.db()?, &call.caller.account_id).await?;
+    let items: Vec<_> = tags
+        .iter()
+        .map(|(tag, count)| json!({ "tag": tag, "links": count }))
+        .collect();
+    respond::json(200, &json!({ "tags": items, "total": items.len() }))
+}
+
 /// GET /v1/links/{idOrSlug}: the link, with its version as `ETag`, and
 /// `clicks` from its shard, so it equals its analytics' `total_clicks` at
 /// the moment of reading.

@@ -10,10 +10,12 @@ mod body;
 mod error;
 mod keys;
 mod links;
+mod members;
 pub mod qr;
 mod ratelimit;
 mod respond;
 mod routes;
+mod session;
 mod views;
 
 use serde_json::json;
@@ -24,7 +26,7 @@ use crate::core::ratelimit::Decision;
 use crate::shell::config::{self, ShortBase};
 use auth::Caller;
 use error::ApiError;
-use routes::{Endpoint, Keyed, Lookup, Operator, Public};
+use routes::{Auth, Endpoint, Keyed, Lookup, Operator, Public};
 
 /// The API's contract, served at `GET /v1/openapi.json`.
 const OPENAPI: &str = include_str!("../../openapi.json");
@@ -52,8 +54,9 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         Err(error) => error.into_response()?,
     };
     ratelimit::stamp(&response, limit.as_ref())?;
-    // Browsers may call the API from any origin: it is authenticated by a
-    // header, never by cookies, so CORS grants nothing a script couldn't do.
+    // Browsers may call the API from any origin with a key in a header.
+    // The dashboard's session cookie is SameSite=Strict and CORS here never
+    // allows credentials, so other origins can neither send nor read it.
     let headers = response.headers();
     headers.set("Access-Control-Allow-Origin", "*")?;
     headers.set("Access-Control-Expose-Headers", ratelimit::EXPOSED_HEADERS)?;
@@ -88,6 +91,7 @@ async fn route(
     let param = params.first().copied().unwrap_or_default();
     let (scope, endpoint) = match route.endpoint {
         Endpoint::Public(endpoint) => return public(endpoint),
+        Endpoint::Auth(endpoint) => return auth_endpoint(endpoint, req, param, env).await,
         Endpoint::Operator(endpoint) => {
             if let Err(refused) = auth::admin(req, env) {
                 return Err(auth::charge_failure(req, env, refused).await);
@@ -97,7 +101,7 @@ async fn route(
         Endpoint::Key(scope, endpoint) => (Some(scope), endpoint),
         Endpoint::AnyKey(endpoint) => (None, endpoint),
     };
-    let caller = match auth::api_key(req, env, ctx).await {
+    let caller = match auth::caller(req, env, ctx).await {
         Ok(caller) => caller,
         Err(refused) => return Err(auth::charge_failure(req, env, refused).await),
     };
@@ -128,6 +132,29 @@ async fn route(
         Keyed::GetQrStyle => qr::style::get(param, &call).await,
         Keyed::SaveQrStyle => qr::style::put(req, param, &call).await,
         Keyed::ResetQrStyle => qr::style::delete(param, &call).await,
+        Keyed::ListTags => links::tags(&call).await,
+        Keyed::ListMembers => members::list(&call).await,
+        Keyed::UpdateMember => members::update(req, param, &call).await,
+        Keyed::RemoveMember => members::remove(param, &call).await,
+        Keyed::ListInvitations => members::list_invitations(&call).await,
+        Keyed::CreateInvitation => members::invite(req, &call).await,
+        Keyed::WithdrawInvitation => members::withdraw(param, &call).await,
+    }
+}
+
+async fn auth_endpoint(
+    endpoint: Auth,
+    req: &mut Request,
+    param: &str,
+    env: &Env,
+) -> Result<Response, ApiError> {
+    match endpoint {
+        Auth::Config => session::config(env),
+        Auth::SignUp => session::sign_up(req, env).await,
+        Auth::SignIn => session::sign_in(req, env).await,
+        Auth::SignOut => session::sign_out(req, env).await,
+        Auth::Session => session::current(req, env).await,
+        Auth::Invitation => session::invitation(param, env).await,
     }
 }
 
@@ -153,22 +180,27 @@ async fn operator(
         Operator::CreateAccount => admin::create_account(req, env).await,
         Operator::GetAccount => admin::get_account(param, env).await,
         Operator::UpdateAccount => admin::update_account(req, param, env).await,
+        Operator::Invite => admin::invite(req, param, env).await,
         Operator::DeleteAccount => admin::delete_account(param, env).await,
         Operator::ReissueKey => admin::reissue_key(req, param, env).await,
         Operator::Reconcile => admin::reconcile(req, env).await,
     }
 }
 
-/// 403 unless the caller's key carries `scope`.
+/// 403 unless the caller's key (or signed-in role) carries `scope`.
 fn require(caller: &Caller, scope: Scope) -> Result<(), ApiError> {
     if caller.scopes.contains(scope) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!(
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(match caller.credential {
+        auth::Credential::Key(_) => format!(
             "this API key lacks the '{}' scope this route needs",
             scope.as_str()
-        )))
-    }
+        ),
+        auth::Credential::Session { .. } => {
+            "only the account's owners may do this; ask an owner".into()
+        }
+    }))
 }
 
 /// CORS preflight: any origin may send the API's methods and headers.

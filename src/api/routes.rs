@@ -11,6 +11,9 @@ use crate::core::apikey::Scope;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
     Public(Public),
+    /// The dashboard's sign-up, sign-in and session: no key, each handles
+    /// its own credentials.
+    Auth(Auth),
     /// Needs the operator token (`ADMIN_TOKEN`).
     Operator(Operator),
     /// Needs an API key carrying the scope.
@@ -26,11 +29,22 @@ pub enum Public {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Config,
+    SignUp,
+    SignIn,
+    SignOut,
+    Session,
+    Invitation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operator {
     ListAccounts,
     CreateAccount,
     GetAccount,
     UpdateAccount,
+    Invite,
     DeleteAccount,
     ReissueKey,
     Reconcile,
@@ -54,6 +68,13 @@ pub enum Keyed {
     GetQrStyle,
     SaveQrStyle,
     ResetQrStyle,
+    ListTags,
+    ListMembers,
+    UpdateMember,
+    RemoveMember,
+    ListInvitations,
+    CreateInvitation,
+    WithdrawInvitation,
 }
 
 pub struct Route {
@@ -71,13 +92,23 @@ const fn route(method: Method, path: &'static str, endpoint: Endpoint) -> Route 
     }
 }
 
-use Endpoint::{AnyKey, Key, Operator as Op, Public as Open};
+use Endpoint::{AnyKey, Auth as Session, Key, Operator as Op, Public as Open};
 use Method::{Delete, Get, Patch, Post, Put};
 use Scope::{AnalyticsRead, KeysManage, LinksRead, LinksWrite, QrWrite};
 
 pub const ROUTES: &[Route] = &[
     route(Get, "/health", Open(Public::Health)),
     route(Get, "/v1/openapi.json", Open(Public::OpenApi)),
+    route(Get, "/v1/auth/config", Session(Auth::Config)),
+    route(Post, "/v1/auth/signup", Session(Auth::SignUp)),
+    route(Post, "/v1/auth/signin", Session(Auth::SignIn)),
+    route(Post, "/v1/auth/signout", Session(Auth::SignOut)),
+    route(Get, "/v1/auth/session", Session(Auth::Session)),
+    route(
+        Get,
+        "/v1/auth/invitations/{token}",
+        Session(Auth::Invitation),
+    ),
     route(Get, "/v1/admin/accounts", Op(Operator::ListAccounts)),
     route(Post, "/v1/admin/accounts", Op(Operator::CreateAccount)),
     route(Get, "/v1/admin/accounts/{id}", Op(Operator::GetAccount)),
@@ -85,6 +116,11 @@ pub const ROUTES: &[Route] = &[
         Patch,
         "/v1/admin/accounts/{id}",
         Op(Operator::UpdateAccount),
+    ),
+    route(
+        Post,
+        "/v1/admin/accounts/{id}/invitations",
+        Op(Operator::Invite),
     ),
     route(
         Delete,
@@ -155,6 +191,35 @@ pub const ROUTES: &[Route] = &[
         Delete,
         "/v1/links/{idOrSlug}/qr-style",
         Key(LinksWrite, Keyed::ResetQrStyle),
+    ),
+    route(Get, "/v1/tags", Key(LinksRead, Keyed::ListTags)),
+    // Anyone in the account may see who else is; `keys:manage` (owners, for
+    // the dashboard's sessions) manages people as it manages keys.
+    route(Get, "/v1/members", AnyKey(Keyed::ListMembers)),
+    route(
+        Patch,
+        "/v1/members/{id}",
+        Key(KeysManage, Keyed::UpdateMember),
+    ),
+    route(
+        Delete,
+        "/v1/members/{id}",
+        Key(KeysManage, Keyed::RemoveMember),
+    ),
+    route(
+        Get,
+        "/v1/invitations",
+        Key(KeysManage, Keyed::ListInvitations),
+    ),
+    route(
+        Post,
+        "/v1/invitations",
+        Key(KeysManage, Keyed::CreateInvitation),
+    ),
+    route(
+        Delete,
+        "/v1/invitations/{id}",
+        Key(KeysManage, Keyed::WithdrawInvitation),
     ),
 ];
 

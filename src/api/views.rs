@@ -14,7 +14,10 @@ use crate::core::ratelimit::WindowStatus;
 use crate::core::time::{UnixMillis, MILLIS_PER_SECOND};
 use crate::shell::config::ShortBase;
 use crate::store::accounts::Usage;
+use crate::store::invitations::Invitation;
 use crate::store::keys::StoredKey;
+use crate::store::members::Member;
+use crate::store::sessions::ActiveSession;
 
 pub fn link(link: &Link, base: &ShortBase) -> Value {
     let short_url = base.short_url(link.slug.as_str());
@@ -142,15 +145,15 @@ pub fn new_key(key: &NewKey, secret: &str) -> Value {
 }
 
 /// A stored key, never with its secret. `current` marks the key making
-/// the request.
-pub fn key(key: &StoredKey, current_key_id: &KeyId) -> Value {
+/// the request (none for the dashboard's session).
+pub fn key(key: &StoredKey, current_key_id: Option<&KeyId>) -> Value {
     json!({
         "id": key.id,
         "name": key.name,
         "prefix": key.prefix,
         "scopes": key.scopes.names(),
         "active": key.revoked_at.is_none(),
-        "current": &key.id == current_key_id,
+        "current": current_key_id == Some(&key.id),
         "createdAt": key.created_at.to_rfc3339(),
         "lastUsedAt": key.last_used_at.map(UnixMillis::to_rfc3339),
         "revokedAt": key.revoked_at.map(UnixMillis::to_rfc3339),
@@ -175,5 +178,48 @@ pub fn window(status: &WindowStatus) -> Value {
         "remaining": status.remaining,
         "reset": reset_seconds,
         "resetAt": UnixMillis(reset_seconds * MILLIS_PER_SECOND).to_rfc3339(),
+    })
+}
+
+/// A member of an account: never their password hash.
+pub fn member(member: &Member) -> Value {
+    json!({
+        "id": member.id,
+        "email": member.email.as_str(),
+        "role": member.role.as_str(),
+        "createdAt": member.created_at.to_rfc3339(),
+    })
+}
+
+/// The signed-in person (`GET /v1/auth/session`, and the answer to signing
+/// up or in): who, in which account, until when, and the CSRF token their
+/// writes must carry.
+pub fn session(s: &ActiveSession, csrf_token: &str) -> Value {
+    json!({
+        "member": {
+            "id": s.member_id,
+            "email": s.email.as_str(),
+            "role": s.role.as_str(),
+            "createdAt": s.member_created_at.to_rfc3339(),
+        },
+        "account": { "id": s.account_id, "name": s.account_name, "plan": s.plan.as_str() },
+        "session": {
+            "id": s.id,
+            "createdAt": s.created_at.to_rfc3339(),
+            "expiresAt": s.expires_at.to_rfc3339(),
+        },
+        "csrfToken": csrf_token,
+    })
+}
+
+/// A pending invitation, without its token.
+pub fn invitation(invitation: &Invitation) -> Value {
+    json!({
+        "id": invitation.id,
+        "email": invitation.email.as_str(),
+        "role": invitation.role.as_str(),
+        "accountName": invitation.account_name,
+        "createdAt": invitation.created_at.to_rfc3339(),
+        "expiresAt": invitation.expires_at.to_rfc3339(),
     })
 }

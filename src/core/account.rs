@@ -209,7 +209,9 @@ impl AccountQuery {
     }
 }
 
-fn name_value(field: &str, name: String) -> Result<String, Invalid> {
+/// A name of 1 to [`MAX_NAME_CHARS`] characters, trimmed, without control
+/// characters (accounts' names, whoever gives them).
+pub fn name_value(field: &str, name: String) -> Result<String, Invalid> {
     let trimmed = name.trim();
     if trimmed.is_empty() || trimmed.chars().count() > MAX_NAME_CHARS {
         return Err(Invalid::new(

@@ -142,6 +142,11 @@ impl Scopes {
         Scopes(Scope::ALL.to_vec())
     }
 
+    /// Every scope but `except`.
+    pub fn all_but(except: Scope) -> Scopes {
+        Scopes(Scope::ALL.into_iter().filter(|s| *s != except).collect())
+    }
+
     /// Unknown names in storage are dropped: a key never gains a scope it
     /// wasn't given.
     pub fn from_stored(text: &str) -> Scopes {

@@ -1,4 +1,5 @@
-//! Resource ids: a prefix that names the kind (`link_`, `acct_`, `key_`)
+//! Resource ids: a prefix that names the kind (`link_`, `acct_`, `key_`,
+//! `mem_`, `ses_`, `inv_`)
 //! and 12 random base62 characters. Each kind is its own type, so a key id
 //! can't be passed where a link id is expected.
 
@@ -33,9 +34,30 @@ impl Kind for KeyKind {
     const PREFIX: &'static str = "key_";
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MemberKind;
+impl Kind for MemberKind {
+    const PREFIX: &'static str = "mem_";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionKind;
+impl Kind for SessionKind {
+    const PREFIX: &'static str = "ses_";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InvitationKind;
+impl Kind for InvitationKind {
+    const PREFIX: &'static str = "inv_";
+}
+
 pub type LinkId = Id<LinkKind>;
 pub type AccountId = Id<AccountKind>;
 pub type KeyId = Id<KeyKind>;
+pub type MemberId = Id<MemberKind>;
+pub type SessionId = Id<SessionKind>;
+pub type InvitationId = Id<InvitationKind>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Id<K: Kind> {

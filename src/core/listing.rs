@@ -1,4 +1,4 @@
-//! Listing queries: paging in both dialects, and `GET /v1/links`'s search and tag.
+//! Listing queries: paging in both dialects, and `GET /v1/links`'s search, tag and sort.
 
 use super::options::Tag;
 use super::validation::Invalid;
@@ -17,6 +17,43 @@ pub struct ListQuery {
     pub search: Option<String>,
     /// Only links carrying this tag.
     pub tag: Option<Tag>,
+    pub sort: Sort,
+}
+
+/// The order of a listing: a field, ascending, or descending with a `-`
+/// (`sort=-clicks`). Newest first by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+    MostClicks,
+    FewestClicks,
+    SlugAscending,
+    SlugDescending,
+    RecentlyUpdated,
+    LeastRecentlyUpdated,
+}
+
+impl Sort {
+    /// The `sort` values, each with the order it gives.
+    pub const VALUES: [(&'static str, Sort); 8] = [
+        ("-createdAt", Sort::NewestFirst),
+        ("createdAt", Sort::OldestFirst),
+        ("-clicks", Sort::MostClicks),
+        ("clicks", Sort::FewestClicks),
+        ("slug", Sort::SlugAscending),
+        ("-slug", Sort::SlugDescending),
+        ("-updatedAt", Sort::RecentlyUpdated),
+        ("updatedAt", Sort::LeastRecentlyUpdated),
+    ];
+
+    pub fn parse(text: &str) -> Option<Sort> {
+        Sort::VALUES
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, sort)| *sort)
+    }
 }
 
 /// `page` and its size, in either dialect: what every listing is paged by.
@@ -92,8 +129,8 @@ pub fn search(value: &str) -> Result<Option<String>, Invalid> {
 }
 
 impl ListQuery {
-    /// Reads `page`, `pageSize` (SmartLinks) or `limit` (SMO1), `search`
-    /// and `tag` from the query string's pairs; other parameters are ignored.
+    /// Reads `page`, `pageSize` (SmartLinks) or `limit` (SMO1), `search`,
+    /// `tag` and `sort` from the query string's pairs; other parameters are ignored.
     ///
     /// # Errors
     /// A value out of range or not a number, naming the parameter.
@@ -103,6 +140,7 @@ impl ListQuery {
         let mut paging = Paging::default();
         let mut search_text = None;
         let mut tag = None;
+        let mut sort = Sort::default();
         for (name, value) in pairs {
             if paging.accept(name, value)? {
                 continue;
@@ -114,6 +152,15 @@ impl ListQuery {
                         Tag::parse(value).map_err(|e| Invalid::new(name, format!("`tag` {e}")))?;
                     tag = Some(parsed);
                 }
+                "sort" => {
+                    sort = Sort::parse(value).ok_or_else(|| {
+                        let names: Vec<&str> = Sort::VALUES.iter().map(|(n, _)| *n).collect();
+                        Invalid::new(
+                            name,
+                            format!("`sort` must be one of {} (got '{value}')", names.join(", ")),
+                        )
+                    })?;
+                }
                 _ => {}
             }
         }
@@ -122,6 +169,7 @@ impl ListQuery {
             page_size: paging.page_size,
             search: search_text,
             tag,
+            sort,
         })
     }
 
@@ -198,6 +246,22 @@ mod tests {
         assert_eq!(q.tag.unwrap().as_str(), "sale");
         let err = ListQuery::from_pairs([("tag", "a%")]).unwrap_err();
         assert_eq!(err.field, "tag");
+    }
+
+    #[test]
+    fn sort_takes_a_field_with_an_optional_minus() {
+        assert_eq!(ListQuery::from_pairs([]).unwrap().sort, Sort::NewestFirst);
+        assert_eq!(
+            ListQuery::from_pairs([("sort", "-clicks")]).unwrap().sort,
+            Sort::MostClicks
+        );
+        assert_eq!(
+            ListQuery::from_pairs([("sort", "slug")]).unwrap().sort,
+            Sort::SlugAscending
+        );
+        let err = ListQuery::from_pairs([("sort", "title")]).unwrap_err();
+        assert_eq!(err.field, "sort");
+        assert!(err.message.contains("-createdAt, createdAt"));
     }
 
     #[test]

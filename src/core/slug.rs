@@ -15,7 +15,9 @@ pub const GENERATED_ENTROPY: usize = random::entropy_for(GENERATED_LEN);
 /// shadow them, nor be one that can never be reached (`/qr` is a QR code's
 /// suffix, never a redirect). Compared case-insensitively so `V1` can't
 /// pose as the API either. `favicon.ico` and `robots.txt` cannot be slugs
-/// anyway (no `.`); their stems are reserved with them.
+/// anyway (no `.`); their stems are reserved with them. The dashboard's
+/// pages are served as static assets before the worker runs: keep this list
+/// in step with `run_worker_first` in wrangler.toml (a test checks).
 const RESERVED: &[&str] = &[
     "_",
     "admin",
@@ -26,6 +28,7 @@ const RESERVED: &[&str] = &[
     "favicon",
     "favicon.ico",
     "health",
+    "index",
     "links",
     "login",
     "logout",
@@ -33,6 +36,8 @@ const RESERVED: &[&str] = &[
     "robots",
     "robots.txt",
     "settings",
+    "signin",
+    "signout",
     "signup",
     "static",
     "v1",
@@ -144,6 +149,37 @@ mod tests {
             let err = Slug::parse(text).unwrap_err();
             assert!(err.contains(reason), "{text:?}: {err}");
         }
+    }
+
+    /// Every path the dashboard's static assets answer (wrangler.toml's
+    /// `run_worker_first` exclusions) is reserved, or a slug could be
+    /// created that never redirects.
+    #[test]
+    fn the_dashboards_paths_are_reserved() {
+        let config = include_str!("../../wrangler.toml");
+        let mut checked = 0;
+        for line in config.lines() {
+            let Some(path) = line.trim().strip_prefix("\"!/") else {
+                continue;
+            };
+            let segment: String = path
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if segment.is_empty() || path.starts_with(&format!("{segment}.")) {
+                continue; // `/` itself, and files such as favicon.svg (no dots in slugs)
+            }
+            checked += 1;
+            let err = Slug::parse(&segment).unwrap_err();
+            assert!(
+                err.contains("reserved"),
+                "/{segment} is not reserved: {err}"
+            );
+        }
+        assert!(
+            checked >= 4,
+            "found only {checked} dashboard paths in wrangler.toml"
+        );
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub const CLICK_SHARDS: &str = "CLICK_SHARDS";
 pub const RECORD_CACHE_SECONDS: &str = "RECORD_CACHE_SECONDS";
 /// Secret: keys the visitor fingerprints of unique-click counting.
 pub const CLICK_SECRET: &str = "CLICK_SECRET";
+/// Var: `"true"` lets anyone sign up for an account in the dashboard;
+/// anything else (or unset) allows only invited people.
+pub const SIGNUP_ENABLED: &str = "SIGNUP_ENABLED";
 /// Var: base of the short URLs, e.g. `https://smart.link`. Required in
 /// production: the request's `Host` is the client's to choose.
 pub const SHORT_BASE_URL: &str = "SHORT_BASE_URL";
@@ -54,6 +57,12 @@ pub fn click_secret(env: &Env) -> Option<Vec<u8>> {
         .ok()
         .filter(|s| !s.is_empty())
         .map(String::into_bytes)
+}
+
+/// Whether self sign-up is on (`SIGNUP_ENABLED = "true"`).
+pub fn signup_enabled(env: &Env) -> bool {
+    env.var(SIGNUP_ENABLED)
+        .is_ok_and(|v| v.to_string().trim().eq_ignore_ascii_case("true"))
 }
 
 /// Var, `wrangler dev` and tests only (`.dev.vars`): `"true"` lets an empty

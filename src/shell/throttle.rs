@@ -59,6 +59,12 @@ impl Client {
         })
     }
 
+    /// Whether the client is this machine (tests, `npm start`), which no
+    /// per-client limit counts.
+    pub fn is_local(&self) -> bool {
+        self.loopback
+    }
+
     /// Charges one request to `budget`; false when the client is past it.
     pub async fn allow(&self, env: &Env, budget: Budget) -> bool {
         if self.loopback {

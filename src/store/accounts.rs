@@ -1,14 +1,16 @@
-//! The `accounts` table: creating an account together with its first key,
-//! the operator's listing, and deleting an account once it has no links.
+//! The `accounts` table: creating an account together with its first key
+//! (the operator) or its first owner (self sign-up), the operator's listing,
+//! and deleting an account once it has no links.
 
 use serde::Deserialize;
 use worker::{query, D1Database, D1PreparedStatement};
 
 use super::Result;
 
-use super::keys;
 use super::limits::{overrides_from_text, overrides_to_text};
-use super::{changed, count};
+use super::members::{self, NewMember};
+use super::sessions::{self, NewSession};
+use super::{changed, count, is_unique_violation, keys};
 use crate::core::account::{Account, AccountQuery};
 use crate::core::apikey::NewKey;
 use crate::core::ids::AccountId;
@@ -63,6 +65,26 @@ pub async fn create_with_key(db: &D1Database, account: &Account, key: &NewKey) -
     ])
     .await?;
     Ok(())
+}
+
+/// Creates an account with its first member, an owner, already signed in
+/// (self sign-up), in one transaction. False when the email is taken.
+pub async fn create_with_owner(
+    db: &D1Database,
+    account: &Account,
+    owner: &NewMember,
+    session: &NewSession,
+) -> Result<bool> {
+    let statements = vec![
+        insert_statement(db, account)?,
+        members::insert_statement(db, owner)?,
+        sessions::insert_statement(db, session)?,
+    ];
+    match db.batch(statements).await {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn get(db: &D1Database, id: &AccountId) -> Result<Option<Account>> {
@@ -138,6 +160,24 @@ pub async fn delete_if_empty(db: &D1Database, id: &AccountId) -> Result<bool> {
         .batch(vec![
             query!(
                 db,
+                &format!(
+                    "DELETE FROM sessions WHERE member_id IN \
+                     (SELECT id FROM members WHERE account_id = ?1) AND {no_links}"
+                ),
+                id
+            )?,
+            query!(
+                db,
+                &format!("DELETE FROM members WHERE account_id = ?1 AND {no_links}"),
+                id
+            )?,
+            query!(
+                db,
+                &format!("DELETE FROM invitations WHERE account_id = ?1 AND {no_links}"),
+                id
+            )?,
+            query!(
+                db,
                 &format!("DELETE FROM api_keys WHERE account_id = ?1 AND {no_links}"),
                 id
             )?,
@@ -148,7 +188,7 @@ pub async fn delete_if_empty(db: &D1Database, id: &AccountId) -> Result<bool> {
             )?,
         ])
         .await?;
-    match results.get(1) {
+    match results.last() {
         Some(result) => changed(result),
         None => Ok(false),
     }

@@ -1,6 +1,6 @@
 //! The `api_keys` table: lookup by secret hash for authentication, and the
 //! key management of `/v1/api-keys` (list, create within the plan's quota,
-//! revoke all but the last active key).
+//! revoke all but the last active key of an account without owners).
 
 use serde::Deserialize;
 use worker::{query, D1Database, D1PreparedStatement};
@@ -166,9 +166,11 @@ pub async fn get(db: &D1Database, account_id: &AccountId, id: &KeyId) -> Result<
     Ok(row.map(KeyRow::into_key))
 }
 
-/// Revokes a key of the account, unless it is the last active one. The
-/// check and the update are one statement, so two keys revoking each other
-/// at once cannot leave the account with none.
+/// Revokes a key of the account, unless it is the last active one of an
+/// account nobody can sign in to (an account with an owner can always
+/// make a new key in the dashboard). The check and the update are one
+/// statement, so two keys revoking each other at once cannot leave the
+/// account with none.
 pub async fn revoke(
     db: &D1Database,
     account_id: &AccountId,
@@ -179,7 +181,8 @@ pub async fn revoke(
         db,
         "UPDATE api_keys SET revoked_at = ?3
          WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL
-           AND (SELECT COUNT(*) FROM api_keys WHERE account_id = ?2 AND revoked_at IS NULL) > 1",
+           AND ((SELECT COUNT(*) FROM api_keys WHERE account_id = ?2 AND revoked_at IS NULL) > 1
+                OR EXISTS (SELECT 1 FROM members WHERE account_id = ?2 AND role = 'owner'))",
         id,
         account_id,
         now.0,

@@ -18,7 +18,7 @@ use super::{
 use crate::core::destination::DestinationUrl;
 use crate::core::ids::{AccountId, LinkId};
 use crate::core::link::{Link, LinkRef};
-use crate::core::listing::ListQuery;
+use crate::core::listing::{ListQuery, Sort};
 use crate::core::options::{Options, RedirectType, Tag, Utm};
 use crate::core::password::PasswordHash;
 use crate::core::routing::GeoTargets;
@@ -408,7 +408,8 @@ pub async fn list(
                     (SELECT link_id FROM link_tags WHERE account_id = ?1 AND tag = ?5))";
     let count_sql = format!("SELECT COUNT(*) AS total FROM links WHERE {filter}");
     let page_sql = format!(
-        "SELECT {COLUMNS} FROM links WHERE {filter} ORDER BY created_at DESC, rowid DESC LIMIT ?3 OFFSET ?4"
+        "SELECT {COLUMNS} FROM links WHERE {filter} ORDER BY {} LIMIT ?3 OFFSET ?4",
+        order_by(q.sort)
     );
     let offset = i64::try_from(q.offset()).unwrap_or(i64::MAX);
     let tag = q.tag.as_ref().map(Tag::as_str);
@@ -430,6 +431,38 @@ pub async fn list(
         None => Vec::new(),
     };
     Ok((links, total))
+}
+
+/// The SQL order of a listing; `rowid` breaks ties, so pages never overlap.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::NewestFirst => "created_at DESC, rowid DESC",
+        Sort::OldestFirst => "created_at, rowid",
+        Sort::MostClicks => "clicks DESC, created_at DESC, rowid DESC",
+        Sort::FewestClicks => "clicks, created_at DESC, rowid DESC",
+        Sort::SlugAscending => "slug, rowid",
+        Sort::SlugDescending => "slug DESC, rowid DESC",
+        Sort::RecentlyUpdated => "updated_at DESC, rowid DESC",
+        Sort::LeastRecentlyUpdated => "updated_at, rowid",
+    }
+}
+
+/// The account's tags with how many links carry each, alphabetically.
+pub async fn tags(db: &D1Database, account_id: &AccountId) -> Result<Vec<(String, u32)>> {
+    #[derive(Deserialize)]
+    struct Row {
+        tag: String,
+        links: u32,
+    }
+    let rows = query!(
+        db,
+        "SELECT tag, COUNT(*) AS links FROM link_tags WHERE account_id = ?1 GROUP BY tag ORDER BY tag",
+        account_id
+    )?
+    .all()
+    .await?
+    .results::<Row>()?;
+    Ok(rows.into_iter().map(|r| (r.tag, r.links)).collect())
 }
 
 /// Replaces a link's password hash by a stronger one of the same password,

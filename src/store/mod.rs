@@ -6,19 +6,23 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod auth_attempts;
 mod click_buckets;
 pub mod click_queue;
 pub mod clicks;
 mod error;
+pub mod invitations;
 pub mod keys;
 pub mod kv;
 mod limits;
 pub mod links;
+pub mod members;
 pub mod published;
 pub mod qr_styles;
 pub mod rate_state;
 pub mod record_cache;
 mod routing;
+pub mod sessions;
 
 use error::is_unique_violation;
 pub use error::{Result, StoreError};

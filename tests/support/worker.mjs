@@ -29,6 +29,37 @@ function migrationStatements() {
 }
 
 /**
+ * wrangler.toml's [assets] as Miniflare's `assets` option, the way wrangler
+ * dev passes it: `run_worker_first` patterns become static routing (a `!`
+ * pattern goes to the assets, any other to the worker first).
+ */
+function assetsOption(assets) {
+  if (!assets) return {};
+  const rules = Array.isArray(assets.run_worker_first) ? assets.run_worker_first : null;
+  return {
+    assets: {
+      directory: join(root, assets.directory),
+      ...(assets.binding ? { binding: assets.binding } : {}),
+      routerConfig: {
+        has_user_worker: true,
+        ...(rules
+          ? {
+              static_routing: {
+                user_worker: rules.filter((r) => !r.startsWith("!")),
+                asset_worker: rules.filter((r) => r.startsWith("!")).map((r) => r.slice(1)),
+              },
+            }
+          : { invoke_user_worker_ahead_of_assets: assets.run_worker_first === true }),
+      },
+      assetConfig: {
+        ...(assets.html_handling ? { html_handling: assets.html_handling } : {}),
+        ...(assets.not_found_handling ? { not_found_handling: assets.not_found_handling } : {}),
+      },
+    },
+  };
+}
+
+/**
  * `migrate: false` leaves D1 without tables: every query then fails, which
  * is how tests see the worker with its database unavailable.
  * `withoutDurableObjects`: binding names to leave out, so the worker runs
@@ -87,6 +118,7 @@ export async function startWorker({
     ratelimits: Object.fromEntries(
       (config.ratelimits ?? []).map((r) => [r.name, { namespace_id: r.namespace_id, simple: r.simple }]),
     ),
+    ...assetsOption(config.assets),
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf,
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
