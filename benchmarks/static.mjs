@@ -22,6 +22,8 @@ export async function bundleSize(root, { track }) {
   for (const db of config.d1_databases ?? []) {
     if (db.migrations_dir) db.migrations_dir = join(root, db.migrations_dir);
   }
+  // Paths in a wrangler.toml are relative to it, and this copy lives in out/.
+  if (config.assets?.directory) config.assets.directory = join(root, config.assets.directory);
   const configPath = join(out, "wrangler.toml");
   writeFileSync(configPath, stringify(config));
   const output = await run(
