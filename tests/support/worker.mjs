@@ -71,6 +71,9 @@ function assetsOption(assets) {
  * `cf`: the `request.cf` every request gets (wrangler dev reports country
  * `US`); a request may override it with its own `cf` in `worker.fetch`'s
  * init, e.g. `{ cf: { country: "DE" } }`.
+ * `assets: false`: serve the worker alone, without the dashboard's static
+ * assets and Miniflare's asset router in front of it (the benchmark's
+ * choice: see benchmarks/run.mjs).
  */
 export async function startWorker({
   bindings = {},
@@ -79,6 +82,7 @@ export async function startWorker({
   withoutQueues = false,
   port,
   cf = { country: "US", colo: "TST" },
+  assets = true,
 } = {}) {
   const config = parse(readFileSync(join(root, "wrangler.toml"), "utf8"));
   const mf = new Miniflare({
@@ -118,7 +122,7 @@ export async function startWorker({
     ratelimits: Object.fromEntries(
       (config.ratelimits ?? []).map((r) => [r.name, { namespace_id: r.namespace_id, simple: r.simple }]),
     ),
-    ...assetsOption(config.assets),
+    ...(assets ? assetsOption(config.assets) : {}),
     // wrangler dev cannot fetch Request.cf offline; give tests a fixed one.
     cf,
     ...(port === undefined ? {} : { host: "127.0.0.1", port }),
