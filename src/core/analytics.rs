@@ -37,7 +37,7 @@ use crate::core::period::{Hour, Period, MAX_HOURLY_BUCKETS};
 use crate::core::referrer::referrer_host;
 use crate::core::routing::Target;
 use crate::core::time::{Day, UnixMillis};
-use crate::core::useragent::{classify, Client};
+use crate::core::useragent::Client;
 use serde::{Deserialize, Serialize};
 
 /// Distinct referrer hosts an hour may hold before the rest count as
@@ -186,7 +186,13 @@ pub enum SketchKey {
 impl ClickEvent {
     /// Classifies a request. HEAD requests and bot User-Agents become bot
     /// hits; the secret keys the fingerprint (a wrangler secret).
-    pub fn from_request(request: &ClickRequest<'_>, secret: &[u8]) -> Self {
+    /// `classify` is `core::useragent::classify`, or an isolate's
+    /// `ClientMemo` of it.
+    pub fn from_request(
+        request: &ClickRequest<'_>,
+        secret: &[u8],
+        classify: impl FnOnce(&str, bool) -> Client,
+    ) -> Self {
         let user_agent = request.user_agent.unwrap_or("");
         ClickEvent {
             at: request.at,

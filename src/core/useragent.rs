@@ -9,6 +9,8 @@
 //! Known blind spot: iPadOS 13+ Safari sends a macOS desktop UA by default,
 //! so those iPads count as desktop/macOS/web; no header can tell them apart.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The form factor a click came from.
@@ -299,6 +301,43 @@ pub fn classify(user_agent: &str, method_is_head: bool) -> Client {
         browser: first_match(&ua, BROWSER_RULES).unwrap_or(Browser::Other),
         os,
         is_bot: method_is_head || ua.is_empty() || is_bot_ua(&ua),
+    }
+}
+
+/// Classifications of the User-Agents an isolate saw lately. Real traffic
+/// repeats a few hundred strings, and classifying one costs about a hundred
+/// substring searches; the memo makes a repeat a hash lookup. It holds at
+/// most [`ClientMemo::CAPACITY`] strings of at most
+/// [`ClientMemo::LONGEST`] bytes (about 0.5 MB) and starts over when full.
+#[derive(Debug, Default)]
+pub struct ClientMemo {
+    clients: HashMap<String, Client>,
+}
+
+impl ClientMemo {
+    pub const CAPACITY: usize = 1_024;
+    pub const LONGEST: usize = 512;
+
+    /// [`classify`], remembered. HEAD is applied after the lookup, so a
+    /// User-Agent has one entry whatever the method.
+    pub fn classify(&mut self, user_agent: &str, method_is_head: bool) -> Client {
+        let client = match self.clients.get(user_agent) {
+            Some(client) => *client,
+            None => {
+                let client = classify(user_agent, false);
+                if user_agent.len() <= Self::LONGEST {
+                    if self.clients.len() >= Self::CAPACITY {
+                        self.clients.clear();
+                    }
+                    self.clients.insert(user_agent.to_owned(), client);
+                }
+                client
+            }
+        };
+        Client {
+            is_bot: client.is_bot || method_is_head,
+            ..client
+        }
     }
 }
 

@@ -1,5 +1,8 @@
 //! Binding and variable names, read once here, and the short-URL base.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use worker::{Env, Url};
 
 use crate::core::analytics::shard::{DEFAULT_SHARDS, MAX_SHARDS};
@@ -45,8 +48,23 @@ pub fn record_cache_seconds(env: &Env) -> Option<u32> {
     number_var(env, RECORD_CACHE_SECONDS)
 }
 
-fn number_var(env: &Env, name: &str) -> Option<u32> {
-    env.var(name).ok()?.to_string().trim().parse().ok()
+thread_local! {
+    /// Number vars read so far. A var changes only with a new deployment,
+    /// which starts new isolates, and reading one from `Env` crosses into
+    /// JavaScript several times: the redirect reads one per KV lookup.
+    static NUMBERS: RefCell<BTreeMap<&'static str, Option<u32>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+fn number_var(env: &Env, name: &'static str) -> Option<u32> {
+    if let Some(number) = NUMBERS.with_borrow(|numbers| numbers.get(name).copied()) {
+        return number;
+    }
+    let number = env
+        .var(name)
+        .ok()
+        .and_then(|var| var.to_string().trim().parse().ok());
+    NUMBERS.with_borrow_mut(|numbers| numbers.insert(name, number));
+    number
 }
 
 /// Where short URLs live: `https://smart.link` and its host `smart.link`.

@@ -13,13 +13,14 @@
 
 use std::cell::RefCell;
 
-use worker::{console_error, Context, Env, Method, Request};
+use worker::{console_error, Context, Env, Method, Request, Url};
 
 use super::flush;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
 use crate::core::ids::LinkId;
 use crate::core::routing::Target;
 use crate::core::scan;
+use crate::core::useragent::ClientMemo;
 use crate::objects::protocol;
 use crate::shell::config;
 use crate::shell::runtime;
@@ -39,7 +40,7 @@ pub struct Captured {
 /// Copies the click fields of this request to `link_id`, which served it
 /// `target`; `None` (logged) when they cannot be read, which only loses
 /// the click.
-pub fn capture(req: &Request, link_id: &LinkId, target: Target) -> Option<Captured> {
+pub fn capture(req: &Request, url: &Url, link_id: &LinkId, target: Target) -> Option<Captured> {
     let headers = req.headers();
     let captured = (|| {
         Ok::<_, worker::Error>(Captured {
@@ -49,7 +50,7 @@ pub fn capture(req: &Request, link_id: &LinkId, target: Target) -> Option<Captur
             referer: headers.get("Referer")?,
             country: req.cf().and_then(|cf| cf.country()),
             ip: headers.get(config::CLIENT_IP_HEADER)?.unwrap_or_default(),
-            source: if scan::is_scan(req.url()?.query()) {
+            source: if scan::is_scan(url.query()) {
                 Source::Qr
             } else {
                 Source::Link
@@ -104,10 +105,15 @@ fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
         source: captured.source,
         target: captured.target,
     };
-    Ok(ClickEvent::from_request(&request, &secret(env)?))
+    let secret = secret(env)?;
+    Ok(CLIENTS.with_borrow_mut(|clients| {
+        ClickEvent::from_request(&request, &secret, |ua, head| clients.classify(ua, head))
+    }))
 }
 
 thread_local! {
+    /// The classifications of the User-Agents this isolate saw lately.
+    static CLIENTS: RefCell<ClientMemo> = RefCell::new(ClientMemo::default());
     /// `CLICK_SECRET`, read once per isolate: a secret changes only with a
     /// new deployment, which starts new isolates.
     static SECRET: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };

@@ -8,17 +8,23 @@ use crate::core::redirect::{PasswordProof, RedirectRecord, Visit};
 use crate::shell::config;
 use crate::shell::runtime;
 
-pub struct VisitInput {
-    url: Url,
+pub struct VisitInput<'a> {
+    url: &'a Url,
     user_agent: String,
     country: Option<String>,
     fingerprint: Option<u64>,
 }
 
-impl VisitInput {
+impl<'a> VisitInput<'a> {
     /// Reads the country and computes the visitor's fingerprint only for
-    /// a link whose decision needs them (geo targets, an A/B test).
-    pub fn of(req: &Request, env: &Env, record: &RedirectRecord) -> worker::Result<VisitInput> {
+    /// a link whose decision needs them (geo targets, an A/B test). `url`
+    /// is `req`'s, parsed once per visit.
+    pub fn of(
+        req: &Request,
+        url: &'a Url,
+        env: &Env,
+        record: &RedirectRecord,
+    ) -> worker::Result<VisitInput<'a>> {
         let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
         let country = if record.needs_country() {
             req.cf().and_then(|cf| cf.country())
@@ -45,7 +51,7 @@ impl VisitInput {
             None
         };
         Ok(VisitInput {
-            url: req.url()?,
+            url,
             user_agent,
             country,
             fingerprint,

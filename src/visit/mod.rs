@@ -85,10 +85,12 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     if page == Page::Qr {
         return crate::api::qr::public(&req, &record, &slug, env).await;
     }
+    let url = req.url()?;
     let answer = if method == Method::Post {
         let body = password::read_form(&mut req).await?;
         let gate = Gate {
             req: &req,
+            url: &url,
             env,
             ctx,
         };
@@ -96,6 +98,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     } else {
         let gate = Gate {
             req: &req,
+            url: &url,
             env,
             ctx,
         };
@@ -105,7 +108,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     // unfurl: not a 410, a password form or a refusal, which therefore
     // copy nothing. An unfurl consumes no capped click.
     if let Some(target) = answer.served {
-        if let Some(click) = click::capture(&req, &record.link_id, target) {
+        if let Some(click) = click::capture(&req, &url, &record.link_id, target) {
             match cap_to_check(&record, runtime::now()).filter(|_| target != Target::Preview) {
                 None => click.record(env, ctx),
                 Some(cap) => {

@@ -17,7 +17,7 @@
 //! A right password is verified by WebCrypto (`shell::crypto`); a hash
 //! below today's cost is replaced after the response.
 
-use worker::{console_error, Context, Env, Request};
+use worker::{console_error, Context, Env, Request, Url};
 
 use super::input::VisitInput;
 use super::render::{self, password_form, Answer, READ_ONLY};
@@ -53,6 +53,8 @@ pub enum Checked {
 /// Where a check runs: the request and the runtime's handles.
 pub struct Gate<'a> {
     pub req: &'a Request,
+    /// `req`'s URL, parsed once per visit.
+    pub url: &'a Url,
     pub env: &'a Env,
     pub ctx: &'a Context,
 }
@@ -130,7 +132,7 @@ impl Gate<'_> {
         if record.password.is_none() {
             return render::method_not_allowed(READ_ONLY).map(Answer::from);
         }
-        let input = VisitInput::of(req, self.env, record)?;
+        let input = VisitInput::of(req, self.url, self.env, record)?;
         let mut visit = input.visit(true);
         // An expired or disabled link says so, password or not.
         let decision = decide(record, &visit);

@@ -3,7 +3,7 @@
 use super::*;
 use crate::core::period::{parse_period, PeriodQuery};
 use crate::core::routing::CountryCode;
-use crate::core::useragent::{Browser, Device, Os, Platform};
+use crate::core::useragent::{classify, Browser, Device, Os, Platform};
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1";
 
@@ -26,7 +26,7 @@ fn request<'a>() -> ClickRequest<'a> {
 }
 
 fn event() -> ClickEvent {
-    ClickEvent::from_request(&request(), b"secret")
+    ClickEvent::from_request(&request(), b"secret", classify)
 }
 
 const ROOM: ReferrerRows = ReferrerRows {
@@ -62,12 +62,20 @@ fn a_head_request_or_missing_user_agent_is_a_bot_hit() {
         method_is_head: true,
         ..request()
     };
-    assert!(ClickEvent::from_request(&head, b"s").client.is_bot);
+    assert!(
+        ClickEvent::from_request(&head, b"s", classify)
+            .client
+            .is_bot
+    );
     let anonymous = ClickRequest {
         user_agent: None,
         ..request()
     };
-    assert!(ClickEvent::from_request(&anonymous, b"s").client.is_bot);
+    assert!(
+        ClickEvent::from_request(&anonymous, b"s", classify)
+            .client
+            .is_bot
+    );
 }
 
 #[test]
@@ -113,6 +121,7 @@ fn a_bot_counts_only_as_a_bot_hit_and_feeds_no_sketch() {
             ..request()
         },
         b"s",
+        classify,
     );
     assert_eq!(bot.increments(ROOM), vec![(Dimension::Bots, String::new())]);
     assert!(bot.sketch_keys().is_empty());
@@ -168,7 +177,7 @@ fn the_target_served_is_a_dimension() {
         target: Target::Geo(CountryCode::parse("DE").unwrap()),
         ..request()
     };
-    let increments = ClickEvent::from_request(&geo, b"s").increments(ROOM);
+    let increments = ClickEvent::from_request(&geo, b"s", classify).increments(ROOM);
     assert!(increments.contains(&(Dimension::Target, "geo:DE".to_owned())));
 }
 
@@ -180,6 +189,7 @@ fn a_variants_visitor_also_feeds_the_variants_sketches() {
             ..request()
         },
         b"s",
+        classify,
     );
     let keys = event.sketch_keys();
     let (hour, day) = (event.hour(), event.at.day());
@@ -210,6 +220,7 @@ fn a_served_preview_counts_only_as_an_unfurl_and_feeds_no_sketch() {
             ..request()
         },
         b"s",
+        classify,
     );
     assert_eq!(
         unfurl.increments(ROOM),

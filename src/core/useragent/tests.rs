@@ -220,6 +220,38 @@ proptest::proptest! {
     }
 }
 
+#[test]
+fn the_memo_classifies_every_corpus_string_as_classify_does() {
+    let mut memo = ClientMemo::default();
+    let strings = PEOPLE.iter().map(|p| p.0).chain(UNFURLERS.iter().copied());
+    for ua in strings.clone().chain(strings) {
+        for head in [false, true] {
+            assert_eq!(memo.classify(ua, head), classify(ua, head), "{ua}");
+        }
+    }
+}
+
+#[test]
+fn the_memo_counts_a_head_request_as_a_bot_even_for_a_remembered_browser() {
+    let mut memo = ClientMemo::default();
+    let browser = PEOPLE[0].0;
+    assert!(!memo.classify(browser, false).is_bot);
+    assert!(memo.classify(browser, true).is_bot);
+    assert!(!memo.classify(browser, false).is_bot);
+}
+
+#[test]
+fn the_memo_stays_within_its_capacity() {
+    let mut memo = ClientMemo::default();
+    for n in 0..3 * ClientMemo::CAPACITY {
+        memo.classify(&format!("Agent/{n}"), false);
+    }
+    assert!(memo.clients.len() <= ClientMemo::CAPACITY);
+    let long = "x".repeat(ClientMemo::LONGEST + 1);
+    memo.classify(&long, false);
+    assert!(!memo.clients.contains_key(&long));
+}
+
 /// Link-unfurling bots, as they announce themselves.
 const UNFURLERS: &[&str] = &[
     "Twitterbot/1.0",

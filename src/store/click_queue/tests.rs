@@ -3,6 +3,7 @@
 use super::*;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
 use crate::core::time::UnixMillis;
+use crate::core::useragent::classify;
 
 fn event(i: u32, bot: bool) -> ClickEvent {
     let ip = format!("10.2.{}.{}", i >> 8, i & 255);
@@ -23,6 +24,7 @@ fn event(i: u32, bot: bool) -> ClickEvent {
             target: crate::core::routing::Target::Default,
         },
         b"secret",
+        classify,
     )
 }
 

@@ -5,6 +5,7 @@ use super::*;
 use crate::core::analytics::{ClickRequest, Source};
 use crate::core::routing::Target;
 use crate::core::time::UnixMillis;
+use crate::core::useragent::classify;
 
 const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Mobile/15E148 Safari/604.1";
 const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
@@ -32,6 +33,7 @@ fn click(
             target: Target::Default,
         },
         b"secret",
+        classify,
     )
 }
 

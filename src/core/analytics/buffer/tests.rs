@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::core::analytics::{ClickRequest, Source};
+use crate::core::useragent::classify;
 
 const T: UnixMillis = UnixMillis(1_771_165_800_000);
 
@@ -20,6 +21,7 @@ fn event(i: u32) -> ClickEvent {
             target: crate::core::routing::Target::Default,
         },
         b"secret",
+        classify,
     )
 }
 

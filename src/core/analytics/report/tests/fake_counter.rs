@@ -10,6 +10,7 @@ use crate::core::hll::Hll;
 use crate::core::ids::LinkId;
 use crate::core::period::{Hour, Period};
 use crate::core::routing::Target;
+use crate::core::useragent::classify;
 use std::collections::BTreeMap;
 
 /// What the ClickCounter does per click, in memory: the rows of
@@ -53,7 +54,7 @@ impl FakeCounter {
             source,
             target,
         };
-        let event = ClickEvent::from_request(&request, b"secret");
+        let event = ClickEvent::from_request(&request, b"secret", classify);
         let referrers: Vec<&String> = self
             .rows
             .keys()
