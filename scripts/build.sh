@@ -12,9 +12,12 @@ export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 worker-build --release --no-opt
 
 # worker-build's own wasm-opt pass keeps the names section (~90 KiB gzip),
-# which only makes panic traces readable. We never panic on purpose, so
-# we optimise for size and drop the names instead. Features: what rustc's
-# wasm32 target and wasm-bindgen emit, and no newer encodings than workerd reads.
-wasm-opt build/index_bg.wasm -o build/index_bg.wasm -Oz --strip-debug --strip-producers \
+# which only makes panic traces readable. We never panic on purpose, so we
+# drop the names. -Os, like Cargo.toml's opt-level "s": measured against
+# -Oz on the spread redirect load, about a tenth more throughput for 33 KiB
+# more gzip and no slower instantiation (benchmarks/RESULTS.md). Features:
+# what rustc's wasm32 target and wasm-bindgen emit, and no newer encodings
+# than workerd reads.
+wasm-opt build/index_bg.wasm -o build/index_bg.wasm -Os --strip-debug --strip-producers \
   --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
   --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-exception-handling
