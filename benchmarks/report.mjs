@@ -187,7 +187,7 @@ function markdownTable(header, rows) {
 function describeRun(summary) {
   const s = summary.settings;
   return (
-    `${s.rounds} alternating rounds; Miniflare storage in ${s.storage ?? "os.tmpdir()"}; our worker ${s.assets ?? "behind Miniflare's asset router"}; redirects ${s.redirectSeconds} s × ${s.connections} connections per target per round, ` +
+    `${s.rounds} alternating rounds; Miniflare storage in ${s.storage ?? "os.tmpdir()"}; ${s.assets ? `our worker ${s.assets}; ` : ""}redirects ${s.redirectSeconds} s × ${s.connections} connections per target per round, ` +
     `API loads ${s.apiSeconds} s × ${s.apiConnections} connections; ${s.links.toLocaleString("en-US")} seeded links` +
     (s.links < s.links_requested ? ` (of ${s.links_requested.toLocaleString("en-US")}: seeding hit its time bound); ` : "; ") +
     `figures are medians over rounds, ratios are per-round ours ÷ reference then the median.`

@@ -48,7 +48,8 @@ const MEMORY_TMPDIR = "/dev/shm";
  * ours; on Cloudflare that routing is the platform's, outside the worker's
  * isolate and CPU time. Measured on 2026-11-27, it cost a spread redirect
  * about a quarter of its throughput locally, which would measure
- * Miniflare's router rather than the worker. `--with-assets` keeps it. */
+ * Miniflare's router rather than the worker. This flag keeps it. */
+const WITH_ASSETS = "--with-assets";
 
 /**
  * How long and how hard. Default: 5 rounds, 4 minutes of load in all, plus
@@ -168,9 +169,10 @@ async function unavailable(origin, key, method, path, body) {
 
 async function main() {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => !["--json", "--quick", "--disk-storage", "--with-assets"].includes(a));
+  const unknown = args.filter((a) => !["--json", "--quick", "--disk-storage", WITH_ASSETS].includes(a));
   if (unknown.length) throw new Error(`unknown argument ${unknown.join(" ")}\n${USAGE}`);
   const asJson = args.includes("--json");
+  const withAssets = args.includes(WITH_ASSETS);
   const mode = args.includes("--quick") ? "quick" : "default";
   const storage = !args.includes("--disk-storage") && existsSync(MEMORY_TMPDIR) ? MEMORY_TMPDIR : tmpdir();
   process.env.TMPDIR = mkdtempSync(join(storage, "smartlinks-bench-"));
@@ -181,7 +183,7 @@ async function main() {
     connections: CONNECTIONS,
     apiConnections: API_CONNECTIONS,
     storage: storage === MEMORY_TMPDIR ? `memory (${MEMORY_TMPDIR})` : `disk (${storage})`,
-    assets: args.includes("--with-assets") ? "behind Miniflare's asset router" : "served alone, as the references are",
+    assets: withAssets ? "behind Miniflare's asset router" : "served alone, as the references are",
   };
   const date = new Date().toISOString();
   const host = machine();
@@ -196,7 +198,7 @@ async function main() {
   const ours = await startWorker({
     port: 0,
     bindings: { ADMIN_TOKEN: adminToken },
-    assets: settings.assets.startsWith("behind"),
+    assets: withAssets,
   });
   servers.push(ours);
   const targets = {

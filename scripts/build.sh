@@ -15,7 +15,9 @@ worker-build --release --no-opt
 # which only makes panic traces readable. We never panic on purpose, so we
 # drop the names. -Os, like Cargo.toml's opt-level "s": measured against
 # -Oz on the spread redirect load, about a tenth more throughput for 33 KiB
-# more gzip and no slower instantiation (benchmarks/RESULTS.md). Features:
+# more gzip and no slower instantiation (the ADR on clicks through a queue,
+# docs/adr/2026-11-27-clicks-through-a-queue-into-sharded-counters.md,
+# "Second pass"). Features:
 # what rustc's wasm32 target and wasm-bindgen emit, and no newer encodings
 # than workerd reads.
 wasm-opt build/index_bg.wasm -o build/index_bg.wasm -Os --strip-debug --strip-producers \

@@ -1,5 +1,6 @@
-//! What a visit's decision needs from the request, owned so a [`Visit`]
-//! can borrow it (the redirect's GET and the password form's POST).
+//! What a visit's decision needs from the request (the redirect's GET and
+//! the password form's POST): the User-Agent and country owned, the URL
+//! borrowed from the caller's parse, so a [`Visit`] can borrow them all.
 
 use worker::{Env, Request, Url};
 
@@ -18,7 +19,7 @@ pub struct VisitInput<'a> {
 impl<'a> VisitInput<'a> {
     /// Reads the country and computes the visitor's fingerprint only for
     /// a link whose decision needs them (geo targets, an A/B test). `url`
-    /// is `req`'s, parsed once per visit.
+    /// is `req`'s, parsed once for the decision and the click.
     pub fn of(
         req: &Request,
         url: &'a Url,

@@ -53,7 +53,7 @@ pub enum Checked {
 /// Where a check runs: the request and the runtime's handles.
 pub struct Gate<'a> {
     pub req: &'a Request,
-    /// `req`'s URL, parsed once per visit.
+    /// `req`'s URL, parsed once for the decision and the click.
     pub url: &'a Url,
     pub env: &'a Env,
     pub ctx: &'a Context,

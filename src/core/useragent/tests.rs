@@ -241,6 +241,14 @@ fn the_memo_counts_a_head_request_as_a_bot_even_for_a_remembered_browser() {
 }
 
 #[test]
+fn a_browsers_first_head_request_does_not_make_its_later_gets_bots() {
+    let mut memo = ClientMemo::default();
+    let browser = PEOPLE[0].0;
+    assert!(memo.classify(browser, true).is_bot);
+    assert!(!memo.classify(browser, false).is_bot);
+}
+
+#[test]
 fn the_memo_stays_within_its_capacity() {
     let mut memo = ClientMemo::default();
     for n in 0..3 * ClientMemo::CAPACITY {
