@@ -440,6 +440,34 @@ describe("with self sign-up off", () => {
     assert.deepEqual(left, { members: 0, invitations: 0 });
   });
 
+  test("a suspended account's members cannot sign in, a wrong password still gets 401, and resuming lets them in", async () => {
+    const { account } = await closed.account("Paused", "free");
+    const invited = await closed.api("POST", `/v1/admin/accounts/${account.id}/invitations`, {
+      key: ADMIN_TOKEN,
+      body: { email: "paused@example.com" },
+    });
+    const joined = await closed.api("POST", "/v1/auth/signup", {
+      body: { email: "paused@example.com", password: PASSWORD, invitation: invited.json.token },
+      headers: { "CF-Connecting-IP": clientIp() },
+    });
+    assert.equal(joined.status, 201, joined.text);
+    const state = (value) => closed.api("PATCH", `/v1/admin/accounts/${account.id}`, { key: ADMIN_TOKEN, body: { state: value } });
+    assert.equal((await state("suspended")).status, 200);
+    const signInHere = (password) =>
+      closed.api("POST", "/v1/auth/signin", { body: { email: "paused@example.com", password }, headers: { "CF-Connecting-IP": clientIp() } });
+
+    const refused = await signInHere(PASSWORD);
+    assertError(refused, 403, "forbidden", "this account is suspended; the dashboard is closed until the operator resumes it");
+    assert.equal(refused.headers.get("set-cookie"), null);
+    // Without the password, the answer says nothing about the account.
+    assertError(await signInHere("not the password"), 401, "unauthorized", "email or password is wrong");
+
+    assert.equal((await state("active")).status, 200);
+    const resumed = await signInHere(PASSWORD);
+    assert.equal(resumed.status, 200, resumed.text);
+    assert.equal(resumed.json.account.id, account.id);
+  });
+
   test("the operator's invitation needs the operator token and an existing account", async () => {
     const body = { email: "someone@example.com" };
     assertError(await closed.api("POST", "/v1/admin/accounts/acct_000000000000/invitations", { key: ADMIN_TOKEN, body }), 404, "not_found");

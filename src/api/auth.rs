@@ -78,6 +78,14 @@ fn unauthorized() -> ApiError {
     )
 }
 
+/// What a suspended account's members get from the dashboard: at sign-in
+/// and on every request of a session they still hold.
+pub fn dashboard_closed() -> ApiError {
+    ApiError::Forbidden(
+        "this account is suspended; the dashboard is closed until the operator resumes it".into(),
+    )
+}
+
 /// Authenticates a `/v1` request: by its bearer key when it sends
 /// `Authorization`, else by the dashboard's session cookie, whose writes
 /// must also pass the CSRF rule (`core::session::check_write`).
@@ -93,10 +101,7 @@ pub async fn caller(req: &Request, env: &Env, ctx: &Context) -> Result<Caller, A
         });
     };
     if session.account_state == AccountState::Suspended {
-        return Err(ApiError::Forbidden(
-            "this account is suspended; the dashboard is closed until the operator resumes it"
-                .into(),
-        ));
+        return Err(dashboard_closed());
     }
     let method = req.method();
     if !matches!(method, Method::Get | Method::Head) {

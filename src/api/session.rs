@@ -6,7 +6,7 @@
 use serde_json::json;
 use worker::{Env, Request, Response};
 
-use super::auth::{cookie_policy, csrf, not_cross_site, session_of};
+use super::auth::{cookie_policy, csrf, dashboard_closed, not_cross_site, session_of};
 use super::error::ApiError;
 use super::{body, respond, views};
 use crate::core::account::{Account, AccountState};
@@ -181,6 +181,11 @@ pub async fn sign_in(req: &mut Request, env: &Env) -> Result<Response, ApiError>
         auth_attempts::record(&db, &keys, window).await?;
         return Err(ApiError::Unauthorized("email or password is wrong".into()));
     };
+    // Only after the password is right, so the state tells no one else
+    // which emails belong to a suspended account.
+    if credentials.account_state == AccountState::Suspended {
+        return Err(dashboard_closed());
+    }
     if stale {
         // A hash from before today's iteration count: replace it now that
         // the password is known (a change in between wins).

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use worker::{query, D1Database, D1PreparedStatement};
 
 use super::{changed, Result};
+use crate::core::account::AccountState;
 use crate::core::ids::{AccountId, MemberId};
 use crate::core::member::{Email, Role};
 use crate::core::password::PasswordHash;
@@ -33,6 +34,8 @@ pub struct Member {
 pub struct Credentials {
     pub member: Member,
     pub password_hash: PasswordHash,
+    /// The member's account's: a suspended account's members may not sign in.
+    pub account_state: AccountState,
 }
 
 #[derive(Deserialize)]
@@ -81,13 +84,19 @@ pub async fn credentials(db: &D1Database, email: &Email) -> Result<Option<Creden
         role: String,
         created_at: i64,
         password_hash: String,
+        state: String,
     }
-    let sql = format!("SELECT {COLUMNS}, password_hash FROM members WHERE email = ?1");
-    let row = query!(db, &sql, email.as_str())?
-        .first::<WithHash>(None)
-        .await?;
+    let row = query!(
+        db,
+        "SELECT m.id, m.email, m.role, m.created_at, m.password_hash, a.state
+         FROM members m JOIN accounts a ON a.id = m.account_id WHERE m.email = ?1",
+        email.as_str()
+    )?
+    .first::<WithHash>(None)
+    .await?;
     Ok(row.map(|r| Credentials {
         password_hash: PasswordHash::from_stored(r.password_hash),
+        account_state: r.state.parse().unwrap_or_default(),
         member: Row {
             id: r.id,
             email: r.email,

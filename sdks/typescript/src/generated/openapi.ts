@@ -1443,7 +1443,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The browser marked the request cross-site. */
+            /** @description The browser marked the request cross-site, or the member's account is suspended (after a right password only). */
             403: {
                 headers: {
                     [name: string]: unknown;
