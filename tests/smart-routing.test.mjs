@@ -32,17 +32,8 @@ before(async () => {
 });
 after(() => worker?.dispose());
 
-async function create(body) {
-  const res = await worker.api("POST", "/v1/links", { key, body });
-  assert.equal(res.status, 201, res.text);
-  return res.json;
-}
-
-async function patch(slug, body) {
-  const res = await worker.api("PATCH", `/v1/links/${slug}`, { key, body });
-  assert.equal(res.status, 200, res.text);
-  return res.json;
-}
+const create = (body) => worker.createLink(key, body);
+const patch = (slug, body) => worker.patchLink(key, slug, body);
 
 /** One visit from `country` (request.cf.country), as `ua` from `ip`. */
 function visit(slug, { ua = DESKTOP, country = "US", ip = "198.51.100.7", headers = {}, method = "GET" } = {}) {

@@ -190,6 +190,20 @@ export class Worker {
     return { account: res.json.account, key: res.json.apiKey.key, apiKey: res.json.apiKey };
   }
 
+  /** Creates a link with `key`; returns the answer's body, or throws. */
+  async createLink(key, body) {
+    const res = await this.api("POST", "/v1/links", { key, body });
+    if (res.status !== 201) throw new Error(`link creation failed: ${res.status} ${res.text}`);
+    return res.json;
+  }
+
+  /** Changes link `idOrSlug` with `key`; returns the answer's body, or throws. */
+  async patchLink(key, idOrSlug, body) {
+    const res = await this.api("PATCH", `/v1/links/${idOrSlug}`, { key, body });
+    if (res.status !== 200) throw new Error(`link change failed: ${res.status} ${res.text}`);
+    return res.json;
+  }
+
   /** Runs the worker's Cron Trigger once, as Cloudflare would. */
   async scheduled(cron = "*/15 * * * *") {
     const worker = await this.mf.getWorker();
