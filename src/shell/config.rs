@@ -49,10 +49,13 @@ pub fn record_cache_seconds(env: &Env) -> Option<u32> {
 }
 
 thread_local! {
-    /// Number vars read so far. A var changes only with a new deployment,
-    /// which starts new isolates, and reading one from `Env` crosses into
-    /// JavaScript several times: the redirect reads one per KV lookup.
+    /// Number vars read so far. A var or secret changes only with a new
+    /// deployment, which starts new isolates, and reading one from `Env`
+    /// crosses into JavaScript several times: the redirect reads one per KV
+    /// lookup, and `CLICK_SECRET` per click.
     static NUMBERS: RefCell<BTreeMap<&'static str, Option<u32>>> = const { RefCell::new(BTreeMap::new()) };
+    /// `CLICK_SECRET` once read (the outer `Option`), as it was read.
+    static SECRET: RefCell<Option<Option<Vec<u8>>>> = const { RefCell::new(None) };
 }
 
 fn number_var(env: &Env, name: &'static str) -> Option<u32> {
@@ -67,14 +70,19 @@ fn number_var(env: &Env, name: &'static str) -> Option<u32> {
     number
 }
 
-/// Where short URLs live: `https://smart.link` and its host `smart.link`.
 /// `CLICK_SECRET`'s bytes; `None` when it is not set (or empty).
 pub fn click_secret(env: &Env) -> Option<Vec<u8>> {
-    env.secret(CLICK_SECRET)
+    if let Some(secret) = SECRET.with_borrow(Clone::clone) {
+        return secret;
+    }
+    let secret = env
+        .secret(CLICK_SECRET)
         .map(|s| s.to_string())
         .ok()
         .filter(|s| !s.is_empty())
-        .map(String::into_bytes)
+        .map(String::into_bytes);
+    SECRET.set(Some(secret.clone()));
+    secret
 }
 
 /// Whether self sign-up is on (`SIGNUP_ENABLED = "true"`).

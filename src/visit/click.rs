@@ -114,23 +114,14 @@ fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
 thread_local! {
     /// The classifications of the User-Agents this isolate saw lately.
     static CLIENTS: RefCell<ClientMemo> = RefCell::new(ClientMemo::default());
-    /// `CLICK_SECRET`, read once per isolate: a secret changes only with a
-    /// new deployment, which starts new isolates.
-    static SECRET: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
 }
 
 /// The fingerprint key. Without `CLICK_SECRET` a fresh random key per click
 /// keeps visitors unlinkable and clicks exact, at the price of counting
 /// every click as a unique visitor; the log says so on every click.
 fn secret(env: &Env) -> worker::Result<Vec<u8>> {
-    if let Some(secret) = SECRET.with_borrow(Clone::clone) {
-        return Ok(secret);
-    }
     match config::click_secret(env) {
-        Some(secret) => {
-            SECRET.set(Some(secret.clone()));
-            Ok(secret)
-        }
+        Some(secret) => Ok(secret),
         None => {
             console_error!("CLICK_SECRET is not set: unique visitors are overcounted");
             Ok(runtime::entropy::<32>()?.to_vec())
