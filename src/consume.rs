@@ -3,8 +3,7 @@
 //!
 //! A batch is merged by shard and each shard gets one call, with every
 //! message's part for it; up to `protocol::CONCURRENT_SHARD_CALLS` run at
-//! once. A shard that fails
-//! makes each message with a part for it retry (the queue's `retry_delay`,
+//! once. A shard that fails makes each message with a part for it retry (the queue's `retry_delay`,
 //! up to `max_retries`, then the dead-letter queue); the other messages are
 //! acknowledged. A retried message goes to every one of its shards again,
 //! and those that had applied it skip it by its id, so it counts once.
@@ -41,10 +40,11 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) {
     }
     let shards = config::click_shards(env);
     let mut per_shard: BTreeMap<u16, (Vec<usize>, Vec<ClickMessage>)> = BTreeMap::new();
-    for (index, message) in &readable {
-        for (shard, clicks) in message.clicks.by_shard(|link| shard_of(link, shards)) {
+    let indices: Vec<usize> = readable.iter().map(|(index, _)| *index).collect();
+    for (index, message) in readable {
+        for (shard, clicks) in message.clicks.into_shards(|link| shard_of(link, shards)) {
             let (indices, parts) = per_shard.entry(shard).or_default();
-            indices.push(*index);
+            indices.push(index);
             parts.push(ClickMessage {
                 id: message.id.clone(),
                 clicks,
@@ -71,9 +71,9 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) {
             failed.extend(indices);
         }
     }
-    for (index, _) in &readable {
-        if let Some(message) = raw.get(*index) {
-            if failed.contains(index) {
+    for index in indices {
+        if let Some(message) = raw.get(index) {
+            if failed.contains(&index) {
                 retry(message);
             } else {
                 message.ack();

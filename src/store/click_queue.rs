@@ -72,7 +72,7 @@ struct WireMessage {
 
 #[derive(Deserialize)]
 struct WireParts {
-    parts: Vec<serde_json::Value>,
+    parts: Vec<WireMessage>,
 }
 
 pub(super) fn counts_to_wire(counts: &Counts) -> WireCounts {
@@ -177,7 +177,7 @@ pub fn encode(message: &ClickMessage) -> Result<String, serde_json::Error> {
 /// # Errors
 /// When serialisation fails, or `new_id` does.
 pub fn pack<E: From<serde_json::Error>>(
-    groups: &[LinkHours],
+    groups: Vec<LinkHours>,
     mut new_id: impl FnMut() -> Result<String, E>,
 ) -> Result<Vec<Encoded>, E> {
     let mut out = Vec::new();
@@ -187,8 +187,8 @@ pub fn pack<E: From<serde_json::Error>>(
     // `{"v":1,"id":"<22>","links":{}}` and a comma per entry.
     let overhead = 40;
     for group in groups {
-        for (link, hours) in group.links() {
-            let entry = link_entry(link, hours)?;
+        for (link, hours) in group.into_links() {
+            let entry = link_entry(&link, &hours)?;
             if !entries.is_empty() && bytes + entry.len() + 1 + overhead > MAX_MESSAGE_BYTES {
                 let id = new_id()?;
                 let text = message_text(&id, &entries)?;
@@ -204,9 +204,7 @@ pub fn pack<E: From<serde_json::Error>>(
             }
             bytes += entry.len() + 1;
             entries.push(entry);
-            for (hour, bucket) in hours {
-                clicks.add_bucket(link, *hour, bucket);
-            }
+            clicks.add_hours(link, hours);
         }
     }
     if !entries.is_empty() {
@@ -282,14 +280,7 @@ pub fn encode_parts(parts: &[ClickMessage]) -> Result<String, serde_json::Error>
 pub fn decode_parts(text: &str) -> Result<Vec<ClickMessage>, String> {
     let wire: WireParts =
         serde_json::from_str(text).map_err(|e| format!("not a list of click messages: {e}"))?;
-    wire.parts
-        .into_iter()
-        .map(|part| {
-            serde_json::from_value::<WireMessage>(part)
-                .map_err(|e| format!("not a click message: {e}"))
-                .and_then(from_wire)
-        })
-        .collect()
+    wire.parts.into_iter().map(from_wire).collect()
 }
 
 #[cfg(test)]

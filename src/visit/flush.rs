@@ -63,17 +63,16 @@ async fn hand_off(env: &Env, clicks: LinkHours) {
         return;
     }
     let shards = config::click_shards(env);
+    let links = clicks.links().count();
     let groups: Vec<LinkHours> = clicks
-        .by_shard(|link| shard_of(link, shards))
+        .into_shards(|link| shard_of(link, shards))
         .into_values()
         .collect();
-    let messages = match click_queue::pack(&groups, message_id) {
+    let messages = match click_queue::pack(groups, message_id) {
         Ok(messages) => messages,
         Err(e) => {
             console_error!(
-                "{} clicks and {} bot hits lost: the flush could not encode them: {e}",
-                clicks.humans(),
-                clicks.bots()
+                "the clicks of {links} links lost: the flush could not encode them: {e}"
             );
             return;
         }
@@ -108,7 +107,7 @@ async fn direct(env: &Env, batch: Vec<Encoded>, shards: u16) {
     let mut per_shard: BTreeMap<u16, Vec<ClickMessage>> = BTreeMap::new();
     for encoded in batch {
         let message = encoded.message;
-        for (shard, clicks) in message.clicks.by_shard(|link| shard_of(link, shards)) {
+        for (shard, clicks) in message.clicks.into_shards(|link| shard_of(link, shards)) {
             per_shard.entry(shard).or_default().push(ClickMessage {
                 id: message.id.clone(),
                 clicks,

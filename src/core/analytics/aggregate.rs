@@ -196,17 +196,43 @@ impl LinkHours {
         self.buckets().map(|b| b.counts.bots()).sum()
     }
 
-    /// The links grouped by the shard `shard_of` assigns them.
-    pub fn by_shard(&self, shard_of: impl Fn(&str) -> u16) -> BTreeMap<u16, LinkHours> {
+    /// The links grouped by the shard `shard_of` assigns them, moved (a
+    /// flush's clicks are not copied on their way to the queue).
+    pub fn into_shards(self, shard_of: impl Fn(&str) -> u16) -> BTreeMap<u16, LinkHours> {
         let mut shards: BTreeMap<u16, LinkHours> = BTreeMap::new();
-        for (link, hours) in &self.0 {
+        for (link, hours) in self.0 {
             shards
-                .entry(shard_of(link))
+                .entry(shard_of(&link))
                 .or_default()
                 .0
-                .insert(link.clone(), hours.clone());
+                .insert(link, hours);
         }
         shards
+    }
+
+    /// Each link with its buckets, moved out.
+    pub fn into_links(self) -> impl Iterator<Item = (String, BTreeMap<Hour, Bucket>)> {
+        self.0.into_iter()
+    }
+
+    /// Adds the buckets of `link_id` (merged with any already there).
+    pub fn add_hours(&mut self, link_id: String, hours: BTreeMap<Hour, Bucket>) {
+        match self.0.entry(link_id) {
+            Entry::Vacant(slot) => {
+                slot.insert(hours);
+            }
+            Entry::Occupied(mine) => {
+                let mine = mine.into_mut();
+                for (hour, bucket) in hours {
+                    match mine.entry(hour) {
+                        Entry::Occupied(held) => held.into_mut().merge(&bucket),
+                        Entry::Vacant(slot) => {
+                            slot.insert(bucket);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn buckets(&self) -> impl Iterator<Item = &Bucket> {

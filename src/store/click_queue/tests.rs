@@ -80,10 +80,11 @@ fn messages_round_trip() {
 fn packing_keeps_every_message_under_the_limit_and_loses_nothing() {
     let all = clicks(800, 2);
     let groups: Vec<LinkHours> = all
-        .by_shard(|link| link.bytes().last().map_or(0, |b| u16::from(b % 8)))
+        .clone()
+        .into_shards(|link| link.bytes().last().map_or(0, |b| u16::from(b % 8)))
         .into_values()
         .collect();
-    let packed = pack(&groups, counter()).unwrap();
+    let packed = pack(groups, counter()).unwrap();
     assert!(packed.len() > 1);
     let mut back = LinkHours::default();
     for encoded in &packed {
@@ -102,7 +103,7 @@ fn packing_keeps_every_message_under_the_limit_and_loses_nothing() {
 
 #[test]
 fn small_flushes_are_one_message() {
-    let packed = pack(&[clicks(20, 3)], counter()).unwrap();
+    let packed = pack(vec![clicks(20, 3)], counter()).unwrap();
     assert_eq!(packed.len(), 1);
     assert_eq!(packed[0].message.clicks.humans(), 60);
 }

@@ -152,7 +152,9 @@ fn grouping_by_shard_loses_nothing() {
     for (i, link) in ["link_a", "link_b", "link_c", "link_d"].iter().enumerate() {
         clicks.add(link, &human(u32::try_from(i).unwrap()));
     }
-    let groups = clicks.by_shard(|link| u16::from(link.ends_with('a') || link.ends_with('c')));
+    let groups = clicks
+        .clone()
+        .into_shards(|link| u16::from(link.ends_with('a') || link.ends_with('c')));
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[&1].links().count(), 2);
     let mut back = LinkHours::default();
@@ -160,6 +162,22 @@ fn grouping_by_shard_loses_nothing() {
         back.merge(group);
     }
     assert_eq!(back, clicks);
+}
+
+#[test]
+fn adding_a_links_hours_merges_them_with_those_held() {
+    let mut first = LinkHours::default();
+    first.add("link_a", &human(1));
+    let mut second = LinkHours::default();
+    second.add("link_a", &human(2));
+    second.add("link_b", &human(3));
+    let mut expected = first.clone();
+    expected.merge(&second);
+    for (link, hours) in second.into_links() {
+        first.add_hours(link, hours);
+    }
+    assert_eq!(first, expected);
+    assert_eq!(first.humans(), 3);
 }
 
 #[test]
