@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use worker::{console_error, SqlStorage, SqlStorageValue};
 
-use super::click_queue::{counts_from_wire, counts_to_wire, WireCounts};
+use super::click_queue::{CountsIn, CountsOut};
 use super::Result;
 use crate::core::analytics::aggregate::{Bucket, Counts};
 use crate::core::analytics::{Dimension, HourlyCount, SketchRange};
@@ -120,7 +120,7 @@ pub fn write(sql: &SqlStorage, table: Table, rows: &[((String, i64), Bucket)]) -
     let mut chunk: Vec<Row<'_>> = Vec::new();
     let mut bytes = 0;
     for ((link, key), bucket) in rows {
-        let counts = serde_json::to_string(&counts_to_wire(&bucket.counts))?;
+        let counts = serde_json::to_string(&CountsOut(&bucket.counts))?;
         let sketch = (bucket.sketch != Hll::new()).then(|| hex::encode(&bucket.sketch.to_bytes()));
         let variants = if bucket.variants.is_empty() {
             None
@@ -172,8 +172,8 @@ fn decode_counts(value: Option<SqlStorageValue>) -> Counts {
     let Some(SqlStorageValue::String(text)) = value else {
         return Counts::default();
     };
-    match serde_json::from_str::<WireCounts>(&text) {
-        Ok(wire) => counts_from_wire(wire),
+    match serde_json::from_str::<CountsIn>(&text) {
+        Ok(CountsIn(counts)) => counts,
         Err(e) => {
             console_error!("dropping corrupt stored counts: {e}");
             Counts::default()

@@ -24,8 +24,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::core::analytics::aggregate::{Bucket, Counts, LinkHours};
-use crate::core::analytics::Dimension;
+pub(super) use self::counts::{CountsIn, CountsOut};
+use crate::core::analytics::aggregate::{Bucket, LinkHours};
 use crate::core::hll::Hll;
 use crate::core::period::Hour;
 
@@ -51,15 +51,23 @@ pub struct Encoded {
     pub text: String,
 }
 
-/// Counts by dimension then value, as stored and sent.
-pub(super) type WireCounts = BTreeMap<String, BTreeMap<String, u64>>;
-
-#[derive(Serialize, Deserialize)]
-struct WireBucket {
-    n: WireCounts,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+/// A bucket as sent.
+#[derive(Serialize)]
+struct BucketOut<'a> {
+    n: CountsOut<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     s: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    x: BTreeMap<u8, String>,
+}
+
+/// A bucket as read.
+#[derive(Deserialize)]
+struct WireBucket {
+    n: CountsIn,
+    #[serde(default)]
+    s: Option<String>,
+    #[serde(default)]
     x: BTreeMap<u8, String>,
 }
 
@@ -75,33 +83,9 @@ struct WireParts {
     parts: Vec<WireMessage>,
 }
 
-pub(super) fn counts_to_wire(counts: &Counts) -> WireCounts {
-    let mut wire = WireCounts::new();
-    for (dimension, value, count) in counts.iter() {
-        wire.entry(dimension.as_str().to_owned())
-            .or_default()
-            .insert(value.to_owned(), count);
-    }
-    wire
-}
-
-/// Counts read back; dimensions this build does not know are skipped.
-pub(super) fn counts_from_wire(wire: WireCounts) -> Counts {
-    let mut counts = Counts::default();
-    for (dimension, values) in wire {
-        let Some(dimension) = Dimension::parse(&dimension) else {
-            continue;
-        };
-        for (value, count) in values {
-            counts.insert_stored(dimension, value, count);
-        }
-    }
-    counts
-}
-
-fn bucket_to_wire(bucket: &Bucket) -> WireBucket {
-    WireBucket {
-        n: counts_to_wire(&bucket.counts),
+fn bucket_to_wire(bucket: &Bucket) -> BucketOut<'_> {
+    BucketOut {
+        n: CountsOut(&bucket.counts),
         s: (bucket.sketch != Hll::new()).then(|| BASE64.encode(bucket.sketch.to_bytes())),
         x: bucket
             .variants
@@ -122,7 +106,7 @@ fn bucket_from_wire(wire: WireBucket) -> Result<Bucket, String> {
         .map(|(variant, text)| Ok((variant, sketch_from_wire(&text)?)))
         .collect::<Result<_, String>>()?;
     Ok(Bucket {
-        counts: counts_from_wire(wire.n),
+        counts: wire.n.0,
         sketch,
         variants,
     })
@@ -137,7 +121,7 @@ fn sketch_from_wire(text: &str) -> Result<Hll, String> {
 
 /// `"link_…":{…}`: one link's entry of the `links` object.
 fn link_entry(link: &str, hours: &BTreeMap<Hour, Bucket>) -> Result<String, serde_json::Error> {
-    let wire: BTreeMap<i64, WireBucket> = hours
+    let wire: BTreeMap<i64, BucketOut<'_>> = hours
         .iter()
         .map(|(hour, bucket)| (hour.0, bucket_to_wire(bucket)))
         .collect();
@@ -283,5 +267,6 @@ pub fn decode_parts(text: &str) -> Result<Vec<ClickMessage>, String> {
     wire.parts.into_iter().map(from_wire).collect()
 }
 
+mod counts;
 #[cfg(test)]
 mod tests;

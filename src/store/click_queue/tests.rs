@@ -1,7 +1,8 @@
 //! The queue message format: pinned, round-tripping, packed within limits.
 
 use super::*;
-use crate::core::analytics::{ClickEvent, ClickRequest, Source};
+use crate::core::analytics::aggregate::Counts;
+use crate::core::analytics::{ClickEvent, ClickRequest, Dimension, Source};
 use crate::core::time::UnixMillis;
 use crate::core::useragent::classify;
 
@@ -58,6 +59,42 @@ fn a_bot_only_message_is_pinned() {
         encode(&message).unwrap(),
         r#"{"v":1,"id":"abc","links":{"link_a":{"491990":{"n":{"bots":{"":1}}}}}}"#
     );
+}
+
+fn us_and_germany() -> Counts {
+    let mut counts = Counts::default();
+    counts.insert_stored(Dimension::Country, "US".into(), 2);
+    counts.insert_stored(Dimension::Clicks, String::new(), 3);
+    counts.insert_stored(Dimension::Country, "DE".into(), 1);
+    counts
+}
+
+#[test]
+fn counts_are_written_by_dimension_then_value() {
+    assert_eq!(
+        serde_json::to_string(&CountsOut(&us_and_germany())).unwrap(),
+        r#"{"clicks":{"":3},"country":{"DE":1,"US":2}}"#
+    );
+}
+
+#[test]
+fn counts_read_back_skipping_dimensions_this_build_does_not_know() {
+    let CountsIn(counts) = serde_json::from_str(
+        r#"{"country":{"US":2,"DE":1},"future":{"x":{"deep":[1]}},"clicks":{"":3}}"#,
+    )
+    .unwrap();
+    assert_eq!(counts, us_and_germany());
+}
+
+#[test]
+fn counts_that_are_not_whole_numbers_are_refused() {
+    for text in [
+        r#"{"clicks":{"":"3"}}"#,
+        r#"{"clicks":{"":-1}}"#,
+        r#"{"clicks":[]}"#,
+    ] {
+        assert!(serde_json::from_str::<CountsIn>(text).is_err(), "{text}");
+    }
 }
 
 #[test]
