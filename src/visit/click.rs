@@ -29,7 +29,8 @@ use crate::shell::runtime;
 pub struct Captured {
     link_id: LinkId,
     method_is_head: bool,
-    user_agent: Option<String>,
+    /// "" when the request has none, which classifies as a bot.
+    user_agent: String,
     referer: Option<String>,
     country: Option<String>,
     ip: String,
@@ -37,16 +38,22 @@ pub struct Captured {
     target: Target,
 }
 
-/// Copies the click fields of this request to `link_id`, which served it
-/// `target`; `None` (logged) when they cannot be read, which only loses
-/// the click.
-pub fn capture(req: &Request, url: &Url, link_id: &LinkId, target: Target) -> Option<Captured> {
+/// Copies the click fields of this request (its URL and User-Agent as the
+/// visit read them) to `link_id`, which served it `target`; `None` (logged)
+/// when they cannot be read, which only loses the click.
+pub fn capture(
+    req: &Request,
+    url: &Url,
+    user_agent: &str,
+    link_id: &LinkId,
+    target: Target,
+) -> Option<Captured> {
     let headers = req.headers();
     let captured = (|| {
         Ok::<_, worker::Error>(Captured {
             link_id: link_id.clone(),
             method_is_head: req.method() == Method::Head,
-            user_agent: headers.get("User-Agent")?,
+            user_agent: user_agent.to_owned(),
             referer: headers.get("Referer")?,
             country: req.cf().and_then(|cf| cf.country()),
             ip: headers.get(config::CLIENT_IP_HEADER)?.unwrap_or_default(),
@@ -98,7 +105,7 @@ fn event(captured: &Captured, env: &Env) -> worker::Result<ClickEvent> {
         at: runtime::now(),
         link_id: captured.link_id.as_str(),
         method_is_head: captured.method_is_head,
-        user_agent: captured.user_agent.as_deref(),
+        user_agent: Some(&captured.user_agent),
         referer: captured.referer.as_deref(),
         country: captured.country.as_deref(),
         ip: &captured.ip,

@@ -11,7 +11,7 @@ use crate::shell::runtime;
 
 pub struct VisitInput<'a> {
     url: &'a Url,
-    user_agent: String,
+    user_agent: &'a str,
     country: Option<String>,
     fingerprint: Option<u64>,
 }
@@ -23,10 +23,10 @@ impl<'a> VisitInput<'a> {
     pub fn of(
         req: &Request,
         url: &'a Url,
+        user_agent: &'a str,
         env: &Env,
         record: &RedirectRecord,
     ) -> worker::Result<VisitInput<'a>> {
-        let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
         let country = if record.needs_country() {
             req.cf().and_then(|cf| cf.country())
         } else {
@@ -45,7 +45,7 @@ impl<'a> VisitInput<'a> {
             Some(fingerprint(
                 &secret,
                 &ip,
-                &user_agent,
+                user_agent,
                 record.link_id.as_str(),
             ))
         } else {
@@ -67,7 +67,7 @@ impl<'a> VisitInput<'a> {
     /// The visit as of now, with no password proven yet.
     pub fn visit(&self, form_post: bool) -> Visit<'_> {
         Visit {
-            user_agent: &self.user_agent,
+            user_agent: self.user_agent,
             query: self.url.query(),
             now: runtime::now(),
             password: PasswordProof::NotGiven,

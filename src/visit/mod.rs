@@ -86,11 +86,13 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         return crate::api::qr::public(&req, &record, &slug, env).await;
     }
     let url = req.url()?;
+    let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
     let answer = if method == Method::Post {
         let body = password::read_form(&mut req).await?;
         let gate = Gate {
             req: &req,
             url: &url,
+            user_agent: &user_agent,
             env,
             ctx,
         };
@@ -99,6 +101,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
         let gate = Gate {
             req: &req,
             url: &url,
+            user_agent: &user_agent,
             env,
             ctx,
         };
@@ -108,7 +111,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     // unfurl: not a 410, a password form or a refusal, which therefore
     // copy nothing. An unfurl consumes no capped click.
     if let Some(target) = answer.served {
-        if let Some(click) = click::capture(&req, &url, &record.link_id, target) {
+        if let Some(click) = click::capture(&req, &url, &user_agent, &record.link_id, target) {
             match cap_to_check(&record, runtime::now()).filter(|_| target != Target::Preview) {
                 None => click.record(env, ctx),
                 Some(cap) => {

@@ -55,6 +55,9 @@ pub struct Gate<'a> {
     pub req: &'a Request,
     /// `req`'s URL, parsed once for the decision and the click.
     pub url: &'a Url,
+    /// `req`'s User-Agent ("" when it has none), read once for the
+    /// decision and the click.
+    pub user_agent: &'a str,
     pub env: &'a Env,
     pub ctx: &'a Context,
 }
@@ -132,7 +135,7 @@ impl Gate<'_> {
         if record.password.is_none() {
             return render::method_not_allowed(READ_ONLY).map(Answer::from);
         }
-        let input = VisitInput::of(req, self.url, self.env, record)?;
+        let input = VisitInput::of(req, self.url, self.user_agent, self.env, record)?;
         let mut visit = input.visit(true);
         // An expired or disabled link says so, password or not.
         let decision = decide(record, &visit);

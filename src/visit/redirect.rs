@@ -15,7 +15,7 @@ pub async fn visit(
     record: &RedirectRecord,
 ) -> worker::Result<Answer> {
     let req = gate.req;
-    let input = VisitInput::of(req, gate.url, gate.env, record)?;
+    let input = VisitInput::of(req, gate.url, gate.user_agent, gate.env, record)?;
     let mut visit = input.visit(false);
     let mut decision = decide(record, &visit);
     if matches!(decision, Decision::PasswordRequired { .. }) {
