@@ -2,7 +2,9 @@
 //! shards (DESIGN.md §3 step 5; format: `store::click_queue`).
 //!
 //! A batch is merged by shard and each shard gets one call, with every
-//! message's part for it; up to `protocol::CONCURRENT_SHARD_CALLS` run at
+//! message's part for it, its links' entries passed on as they came (the
+//! shard decodes them, and names any message it cannot read, which is
+//! then retried); up to `protocol::CONCURRENT_SHARD_CALLS` run at
 //! once, each after a timer turn (`TURN_BEFORE_EACH_CALL`). A shard that
 //! fails makes each message with a part for it retry (the queue's `retry_delay`,
 //! up to `max_retries`, then the dead-letter queue); the other messages are
@@ -20,7 +22,7 @@ use worker::{
 use crate::core::analytics::shard::shard_of;
 use crate::objects::protocol;
 use crate::shell::config;
-use crate::store::click_queue::{self, ClickMessage};
+use crate::store::click_queue::{self, Routed, RoutedPart};
 
 /// A timer turn before each shard call. A shard's apply runs without an
 /// `await` (so it is exactly once), and where the shards share the
@@ -34,15 +36,16 @@ const TURN_BEFORE_EACH_CALL: Duration = Duration::from_millis(1);
 /// Counts a batch of click messages; acknowledges or retries each.
 pub async fn consume(batch: &MessageBatch<String>, env: &Env) {
     let raw: Vec<RawMessage> = batch.raw_iter().collect();
-    let mut readable: Vec<(usize, ClickMessage)> = Vec::new();
-    for (index, message) in raw.iter().enumerate() {
-        let decoded = message
-            .body()
-            .as_string()
+    // Kept whole while the routed messages borrow their links' entries.
+    let texts: Vec<Option<String>> = raw.iter().map(|m| m.body().as_string()).collect();
+    let mut readable: Vec<(usize, Routed<'_>)> = Vec::new();
+    for (index, (message, text)) in raw.iter().zip(&texts).enumerate() {
+        let routed = text
+            .as_deref()
             .ok_or_else(|| "the body is not text".to_owned())
-            .and_then(|text| click_queue::decode(&text));
-        match decoded {
-            Ok(clicks) => readable.push((index, clicks)),
+            .and_then(click_queue::route);
+        match routed {
+            Ok(routed) => readable.push((index, routed)),
             Err(e) => {
                 // It will not read any better: the retries take it to the
                 // dead-letter queue, where it can be inspected.
@@ -52,42 +55,56 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) {
         }
     }
     let shards = config::click_shards(env);
-    let mut per_shard: BTreeMap<u16, (Vec<usize>, Vec<ClickMessage>)> = BTreeMap::new();
-    let indices: Vec<usize> = readable.iter().map(|(index, _)| *index).collect();
-    for (index, message) in readable {
-        for (shard, clicks) in message.clicks.into_shards(|link| shard_of(link, shards)) {
-            let (indices, parts) = per_shard.entry(shard).or_default();
-            indices.push(index);
-            parts.push(ClickMessage {
-                id: message.id.clone(),
-                clicks,
-            });
+    // Per shard, each message's index and its part for that shard.
+    let mut per_shard: BTreeMap<u16, Vec<(usize, RoutedPart<'_>)>> = BTreeMap::new();
+    for (index, routed) in &readable {
+        for (link, entry) in &routed.links {
+            let parts = per_shard.entry(shard_of(link, shards)).or_default();
+            if parts.last().is_none_or(|(last, _)| last != index) {
+                parts.push((*index, RoutedPart::new(&routed.id)));
+            }
+            if let Some((_, part)) = parts.last_mut() {
+                part.links.insert(link, entry);
+            }
         }
     }
-    let calls = per_shard
-        .into_iter()
-        .map(|(shard, (indices, parts))| async move {
-            Delay::from(TURN_BEFORE_EACH_CALL).await;
-            let result = protocol::apply(env, shard, &parts).await;
-            (shard, indices, result)
-        });
+    let calls = per_shard.into_iter().map(|(shard, parts)| async move {
+        Delay::from(TURN_BEFORE_EACH_CALL).await;
+        let (indices, parts): (Vec<usize>, Vec<RoutedPart<'_>>) = parts.into_iter().unzip();
+        let result = match click_queue::encode_routed_parts(&parts) {
+            Ok(body) => protocol::apply(env, shard, body).await,
+            Err(e) => Err(e.into()),
+        };
+        let ids: Vec<&str> = parts.iter().map(|part| part.id).collect();
+        (shard, indices, ids, result)
+    });
     let results: Vec<_> = stream::iter(calls)
         .buffer_unordered(protocol::CONCURRENT_SHARD_CALLS)
         .collect()
         .await;
     let mut failed = BTreeSet::new();
-    for (shard, indices, result) in results {
-        if let Err(e) = result {
-            console_error!(
-                "shard {shard} did not apply {} click messages, retrying them: {e}",
-                indices.len()
-            );
-            failed.extend(indices);
+    for (shard, indices, ids, result) in results {
+        match result {
+            Ok(answer) => {
+                for id in &answer.unreadable {
+                    console_error!("click message {id} unreadable in shard {shard}, retrying it");
+                    // Every copy: a batch may carry one message twice.
+                    let copies = indices.iter().zip(&ids).filter(|(_, m)| *m == id);
+                    failed.extend(copies.map(|(index, _)| *index));
+                }
+            }
+            Err(e) => {
+                console_error!(
+                    "shard {shard} did not apply {} click messages, retrying them: {e}",
+                    indices.len()
+                );
+                failed.extend(indices);
+            }
         }
     }
-    for index in indices {
-        if let Some(message) = raw.get(index) {
-            if failed.contains(&index) {
+    for (index, _) in &readable {
+        if let Some(message) = raw.get(*index) {
+            if failed.contains(index) {
                 retry(message);
             } else {
                 message.ack();

@@ -119,6 +119,24 @@ test("delivering the same message to the consumer twice counts it once", async (
   assert.equal((await worker.api("GET", "/v1/links/twice", { key })).json.clicks, 6);
 });
 
+test("a message its shard cannot read is retried alone: its batch-mates are counted once", async () => {
+  const link = await createLink("unreadable");
+  const queue = await worker.clicksQueue();
+  const hour = Math.floor(Date.now() / HOUR);
+  // Well-formed as far as the consumer reads it; its sketch is not base64,
+  // which only the link's shard finds out.
+  const corrupt = JSON.stringify({ v: 1, id: `bad-${link.id}`, links: { [link.id]: { [hour]: { n: { clicks: { "": 9 } }, s: "!!" } } } });
+  await queue.sendBatch([
+    { body: message(`good-${link.id}`, link.id, 4), contentType: "text" },
+    { body: corrupt, contentType: "text" },
+  ]);
+  const res = await counted("unreadable", 4);
+  assert.deepEqual(res.json.countries, [{ country: "NL", clicks: 4 }]);
+  // The corrupt message's retries reach the same shard and count nothing.
+  await sleep(5_000);
+  assert.equal((await analytics("unreadable")).json.total_clicks, 4);
+});
+
 test("when a counter call fails, the message is retried and nothing is lost", async () => {
   const link = await createLink("flaky");
   const shard = await worker.shard(link.id);

@@ -14,7 +14,8 @@
 use std::cell::Cell;
 
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, Response, Result, SqlStorage, State,
+    console_error, durable_object, DurableObject, Env, Method, Request, Response, Result,
+    SqlStorage, State,
 };
 
 use super::protocol::{
@@ -68,11 +69,15 @@ impl DurableObject for ClickCounter {
                 let Ok(parts) = click_queue::decode_parts(&req.text().await?) else {
                     return Response::error("the body must be click messages", 400);
                 };
-                let applied = clicks::apply(&self.sql()?, &parts, runtime::now())?;
+                for (id, why) in &parts.unreadable {
+                    console_error!("click message {id} unreadable in this shard: {why}");
+                }
+                let applied = clicks::apply(&self.sql()?, &parts.messages, runtime::now())?;
                 self.arm_alarm().await?;
                 Response::from_json(&ApplyAnswer {
                     applied: applied.messages,
                     duplicates: applied.duplicates,
+                    unreadable: parts.unreadable.into_iter().map(|(id, _)| id).collect(),
                 })
             }
             (Method::Post, CLICKS_PATH, Some(link)) => {

@@ -17,12 +17,18 @@
 //! human click, and `x` the sketch of each A/B variant's visitors, left out
 //! when the link has no test. `id` is unique per message: a shard applies each id once,
 //! so a message delivered twice counts once.
+//!
+//! The consumer reads only a message's envelope ([`route`]) and hands each
+//! link's entry to the link's shard as the text it came in; the shard is
+//! the one place that decodes it ([`decode_parts`]), and it names the
+//! messages it cannot read rather than refusing their batch-mates.
 
 use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 pub(super) use self::counts::{CountsIn, CountsOut};
 use crate::core::analytics::aggregate::{Bucket, LinkHours};
@@ -63,7 +69,7 @@ struct BucketOut<'a> {
 
 /// A bucket as read.
 #[derive(Deserialize)]
-struct WireBucket {
+struct BucketIn {
     n: CountsIn,
     #[serde(default)]
     s: Option<String>,
@@ -75,12 +81,7 @@ struct WireBucket {
 struct WireMessage {
     v: u8,
     id: String,
-    links: BTreeMap<String, BTreeMap<i64, WireBucket>>,
-}
-
-#[derive(Deserialize)]
-struct WireParts {
-    parts: Vec<WireMessage>,
+    links: BTreeMap<String, BTreeMap<i64, BucketIn>>,
 }
 
 fn bucket_to_wire(bucket: &Bucket) -> BucketOut<'_> {
@@ -95,7 +96,7 @@ fn bucket_to_wire(bucket: &Bucket) -> BucketOut<'_> {
     }
 }
 
-fn bucket_from_wire(wire: WireBucket) -> Result<Bucket, String> {
+fn bucket_from_wire(wire: BucketIn) -> Result<Bucket, String> {
     let sketch = match wire.s {
         None => Hll::new(),
         Some(text) => sketch_from_wire(&text)?,
@@ -233,9 +234,7 @@ pub fn decode(text: &str) -> Result<ClickMessage, String> {
 }
 
 fn from_wire(wire: WireMessage) -> Result<ClickMessage, String> {
-    if wire.v != VERSION {
-        return Err(format!("click message version {} is not {VERSION}", wire.v));
-    }
+    check_version(wire.v)?;
     let mut clicks = LinkHours::default();
     for (link, hours) in wire.links {
         for (hour, bucket) in hours {
@@ -248,7 +247,80 @@ fn from_wire(wire: WireMessage) -> Result<ClickMessage, String> {
     })
 }
 
-/// The body of a shard's `POST /apply`: `{"parts":[<message>,…]}`.
+fn check_version(v: u8) -> Result<(), String> {
+    if v == VERSION {
+        Ok(())
+    } else {
+        Err(format!("click message version {v} is not {VERSION}"))
+    }
+}
+
+/// A message read only as far as the consumer needs to route it: its id,
+/// and each link's entry as the text it came in, which only the link's
+/// shard decodes.
+#[derive(Debug)]
+pub struct Routed<'a> {
+    pub id: String,
+    pub links: BTreeMap<String, &'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct WireRouted<'a> {
+    v: u8,
+    id: String,
+    #[serde(borrow)]
+    links: BTreeMap<String, &'a RawValue>,
+}
+
+/// Reads a message's envelope, leaving its links' entries undecoded.
+///
+/// # Errors
+/// When the text is not a message of this version.
+pub fn route(text: &str) -> Result<Routed<'_>, String> {
+    let wire: WireRouted<'_> =
+        serde_json::from_str(text).map_err(|e| format!("not a click message: {e}"))?;
+    check_version(wire.v)?;
+    Ok(Routed {
+        id: wire.id,
+        links: wire.links,
+    })
+}
+
+/// One message's part for one shard: its id and that shard's links'
+/// entries, as they came.
+#[derive(Debug, Serialize)]
+pub struct RoutedPart<'a> {
+    v: u8,
+    pub id: &'a str,
+    pub links: BTreeMap<&'a str, &'a RawValue>,
+}
+
+impl<'a> RoutedPart<'a> {
+    pub fn new(id: &'a str) -> Self {
+        RoutedPart {
+            v: VERSION,
+            id,
+            links: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RoutedParts<'a> {
+    parts: &'a [RoutedPart<'a>],
+}
+
+/// The body of a shard's `POST /apply` from routed parts:
+/// `{"parts":[<message>,…]}`, each message holding that shard's links only.
+///
+/// # Errors
+/// When serialisation fails (it does not for these types).
+pub fn encode_routed_parts(parts: &[RoutedPart<'_>]) -> Result<String, serde_json::Error> {
+    serde_json::to_string(&RoutedParts { parts })
+}
+
+/// The body of a shard's `POST /apply` from decoded messages (a flush that
+/// calls the shards itself): `{"parts":[<message>,…]}`.
 ///
 /// # Errors
 /// When serialisation fails (it does not for these types).
@@ -257,14 +329,46 @@ pub fn encode_parts(parts: &[ClickMessage]) -> Result<String, serde_json::Error>
     Ok(format!("{{\"parts\":[{}]}}", texts.join(",")))
 }
 
-/// Reads [`encode_parts`]'s output.
+/// A shard's `POST /apply` body, read: the messages it can count, and the
+/// ids of those it cannot, with why. One unreadable message does not hold
+/// back its batch-mates.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    pub messages: Vec<ClickMessage>,
+    pub unreadable: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct WireParts<'a> {
+    #[serde(borrow)]
+    parts: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct WireId {
+    id: String,
+}
+
+/// Reads [`encode_parts`]' or [`encode_routed_parts`]' output.
 ///
 /// # Errors
-/// What is wrong with the body or any of its messages.
-pub fn decode_parts(text: &str) -> Result<Vec<ClickMessage>, String> {
-    let wire: WireParts =
+/// When the body is not a list of messages, or a message in it has no id
+/// to refuse it by.
+pub fn decode_parts(text: &str) -> Result<Parts, String> {
+    let wire: WireParts<'_> =
         serde_json::from_str(text).map_err(|e| format!("not a list of click messages: {e}"))?;
-    wire.parts.into_iter().map(from_wire).collect()
+    let mut parts = Parts::default();
+    for part in wire.parts {
+        match decode(part.get()) {
+            Ok(message) => parts.messages.push(message),
+            Err(why) => {
+                let WireId { id } = serde_json::from_str(part.get())
+                    .map_err(|_| format!("a click message without an id: {why}"))?;
+                parts.unreadable.push((id, why));
+            }
+        }
+    }
+    Ok(parts)
 }
 
 mod counts;

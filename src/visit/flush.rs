@@ -115,12 +115,23 @@ async fn direct(env: &Env, batch: Vec<Encoded>, shards: u16) {
         }
     }
     let calls = per_shard.into_iter().map(|(shard, parts)| async move {
-        if let Err(e) = protocol::apply(env, shard, &parts).await {
-            let humans: u64 = parts.iter().map(|p| p.clicks.humans()).sum();
-            let bots: u64 = parts.iter().map(|p| p.clicks.bots()).sum();
-            console_error!(
-                "{humans} clicks and {bots} bot hits lost: shard {shard} refused them too: {e}"
-            );
+        let applied = match click_queue::encode_parts(&parts) {
+            Ok(body) => protocol::apply(env, shard, body).await,
+            Err(e) => Err(e.into()),
+        };
+        match applied {
+            Ok(answer) if answer.unreadable.is_empty() => {}
+            Ok(answer) => console_error!(
+                "shard {shard} could not read click messages {:?}: their clicks there are lost",
+                answer.unreadable
+            ),
+            Err(e) => {
+                let humans: u64 = parts.iter().map(|p| p.clicks.humans()).sum();
+                let bots: u64 = parts.iter().map(|p| p.clicks.bots()).sum();
+                console_error!(
+                    "{humans} clicks and {bots} bot hits lost: shard {shard} refused them too: {e}"
+                );
+            }
         }
     });
     stream::iter(calls)

@@ -7,7 +7,7 @@
 //!
 //! | call | body | answer |
 //! |---|---|---|
-//! | `POST /apply` | `{"parts":[<message>,…]}` (`store::click_queue`) | `200` [`ApplyAnswer`]: each message whose id the shard had not applied is counted; `400` for a body that is not messages; `503` when a test-only fault is armed (below) |
+//! | `POST /apply` | `{"parts":[<message>,…]}` (`store::click_queue`) | `200` [`ApplyAnswer`]: each readable message whose id the shard had not applied is counted, and the ids of unreadable ones are listed; `400` for a body that is not a list of messages with ids; `503` when a test-only fault is armed (below) |
 //! | `POST /clicks?link=L` | one `ClickEvent` as JSON, or an array of them | `204` (history seeding: tests and the benchmark); `400` for a body that is not click events |
 //! | `POST /admit?link=L&cap=N` | one `ClickEvent` | `204`: recorded, fewer than N human clicks were counted; `410`: not recorded, the cap is reached; `400` for a bad body or cap |
 //! | `GET /report?link=L&first=H&last=H&sketches=hour\|day` | — | `200` [`ReportRows`]; `400` for a bad query |
@@ -47,7 +47,6 @@ use crate::core::hll::Hll;
 use crate::core::ids::LinkId;
 use crate::core::period::Hour;
 use crate::shell::config;
-use crate::store::click_queue::{self, ClickMessage};
 
 /// Any absolute URL reaches the stub; this one reads well in logs.
 pub const ORIGIN: &str = "https://click-counter";
@@ -75,6 +74,9 @@ pub const FAULTS_VAR: &str = "CLICK_COUNTER_FAULTS";
 pub struct ApplyAnswer {
     pub applied: usize,
     pub duplicates: usize,
+    /// Ids of the messages the shard could not read: not applied.
+    #[serde(default)]
+    pub unreadable: Vec<String>,
 }
 
 /// `GET /total`'s answer.
@@ -277,13 +279,13 @@ pub fn shard_of_link(env: &Env, link_id: &str) -> worker::Result<Stub> {
     shard(env, shard_of(link_id, config::click_shards(env)))
 }
 
-/// Applies `parts` in shard `index`: one call however many links and
-/// messages they carry.
+/// Applies the messages of `body` (`store::click_queue::encode_parts` or
+/// `encode_routed_parts`) in shard `index`: one call however many links
+/// and messages they carry.
 ///
 /// # Errors
-/// When the shard cannot be reached or refuses the messages.
-pub async fn apply(env: &Env, index: u16, parts: &[ClickMessage]) -> worker::Result<ApplyAnswer> {
-    let body = click_queue::encode_parts(parts)?;
+/// When the shard cannot be reached or refuses the body.
+pub async fn apply(env: &Env, index: u16, body: String) -> worker::Result<ApplyAnswer> {
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(body.into()));
     let request = Request::new_with_init(&format!("{ORIGIN}{APPLY_PATH}"), &init)?;

@@ -177,7 +177,107 @@ fn apply_bodies_round_trip() {
             clicks: clicks(1, 5),
         },
     ];
-    assert_eq!(decode_parts(&encode_parts(&parts).unwrap()).unwrap(), parts);
+    let read = decode_parts(&encode_parts(&parts).unwrap()).unwrap();
+    assert_eq!(read.messages, parts);
+    assert!(read.unreadable.is_empty());
+}
+
+#[test]
+fn routing_leaves_each_links_entry_as_it_came() {
+    let message = ClickMessage {
+        id: "m1".into(),
+        clicks: clicks(3, 2),
+    };
+    let text = encode(&message).unwrap();
+    let routed = route(&text).unwrap();
+    assert_eq!(routed.id, "m1");
+    assert_eq!(routed.links.len(), 3);
+    for (link, entry) in &routed.links {
+        let hours = message.clicks.links().find(|(l, _)| l == link).unwrap().1;
+        assert_eq!(
+            entry.get(),
+            &link_entry(link, hours).unwrap()[link.len() + 3..]
+        );
+    }
+}
+
+#[test]
+fn routed_parts_read_back_as_the_messages_split_by_link() {
+    let (first, second) = (
+        ClickMessage {
+            id: "m1".into(),
+            clicks: clicks(4, 1),
+        },
+        ClickMessage {
+            id: "m2".into(),
+            clicks: clicks(2, 3),
+        },
+    );
+    let (first_text, second_text) = (encode(&first).unwrap(), encode(&second).unwrap());
+    let routed = [route(&first_text).unwrap(), route(&second_text).unwrap()];
+    let mut parts = Vec::new();
+    for routed in &routed {
+        let mut part = RoutedPart::new(&routed.id);
+        // One shard's share: the links ending in an even digit.
+        for (link, entry) in &routed.links {
+            if link.ends_with(['0', '2', '4', '6', '8']) {
+                part.links.insert(link, entry);
+            }
+        }
+        parts.push(part);
+    }
+    let read = decode_parts(&encode_routed_parts(&parts).unwrap()).unwrap();
+    let even = |message: &ClickMessage| {
+        let mut clicks = LinkHours::default();
+        for (link, hours) in message.clicks.links() {
+            if link.ends_with(['0', '2', '4', '6', '8']) {
+                clicks.add_hours(link.to_owned(), hours.clone());
+            }
+        }
+        ClickMessage {
+            id: message.id.clone(),
+            clicks,
+        }
+    };
+    assert_eq!(read.messages, vec![even(&first), even(&second)]);
+    assert!(read.unreadable.is_empty());
+}
+
+#[test]
+fn a_shard_names_the_message_it_cannot_read_and_reads_the_others() {
+    let good = encode(&ClickMessage {
+        id: "good".into(),
+        clicks: clicks(1, 1),
+    })
+    .unwrap();
+    let bad = r#"{"v":1,"id":"bad","links":{"l":{"1":{"n":{},"s":"!!"}}}}"#;
+    let read = decode_parts(&format!(r#"{{"parts":[{bad},{good}]}}"#)).unwrap();
+    assert_eq!(read.messages.len(), 1);
+    assert_eq!(read.messages[0].id, "good");
+    assert_eq!(read.unreadable.len(), 1);
+    let (id, why) = &read.unreadable[0];
+    assert_eq!(id, "bad");
+    assert!(why.contains("not base64"), "{why}");
+}
+
+#[test]
+fn a_part_without_an_id_refuses_the_whole_body() {
+    let error = decode_parts(r#"{"parts":[{"v":1,"links":{}}]}"#).unwrap_err();
+    assert!(error.contains("without an id"), "{error}");
+    let error = decode_parts(r#"{"parts":{}}"#).unwrap_err();
+    assert!(error.contains("not a list of click messages"), "{error}");
+}
+
+#[test]
+fn routing_refuses_another_version_or_what_is_not_a_message() {
+    for (text, why) in [
+        ("[]", "not a click message"),
+        (r#"{"v":2,"id":"a","links":{}}"#, "version 2"),
+        (r#"{"v":1,"links":{}}"#, "not a click message"),
+    ] {
+        let error = route(text).unwrap_err();
+        assert!(error.contains(why), "{text}: {error}");
+    }
 }
 
 #[test]
