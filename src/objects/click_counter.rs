@@ -72,7 +72,7 @@ impl DurableObject for ClickCounter {
                 for (id, why) in &parts.unreadable {
                     console_error!("click message {id} unreadable in this shard: {why}");
                 }
-                let applied = clicks::apply(&self.sql()?, &parts.messages, runtime::now())?;
+                let applied = clicks::apply(&self.sql()?, parts.messages, runtime::now())?;
                 self.arm_alarm().await?;
                 Response::from_json(&ApplyAnswer {
                     applied: applied.messages,

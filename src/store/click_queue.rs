@@ -237,9 +237,11 @@ fn from_wire(wire: WireMessage) -> Result<ClickMessage, String> {
     check_version(wire.v)?;
     let mut clicks = LinkHours::default();
     for (link, hours) in wire.links {
-        for (hour, bucket) in hours {
-            clicks.add_bucket(&link, Hour(hour), &bucket_from_wire(bucket)?);
-        }
+        let hours = hours
+            .into_iter()
+            .map(|(hour, bucket)| Ok((Hour(hour), bucket_from_wire(bucket)?)))
+            .collect::<Result<_, String>>()?;
+        clicks.add_hours(link, hours);
     }
     Ok(ClickMessage {
         id: wire.id,

@@ -77,7 +77,7 @@ pub struct Applied {
 /// Applies each message whose id this shard has not applied yet, and
 /// remembers its id, in one transaction: merged, the messages cost one
 /// write per bucket however many carried it.
-pub fn apply(sql: &SqlStorage, messages: &[ClickMessage], now: UnixMillis) -> Result<Applied> {
+pub fn apply(sql: &SqlStorage, messages: Vec<ClickMessage>, now: UnixMillis) -> Result<Applied> {
     let mut outcome = Applied::default();
     let mut merged = LinkHours::default();
     let current = generation(now);
@@ -90,7 +90,7 @@ pub fn apply(sql: &SqlStorage, messages: &[ClickMessage], now: UnixMillis) -> Re
             "INSERT INTO applied (generation, id) VALUES (?, ?)",
             vec![current.into(), message.id.as_str().into()],
         )?;
-        merged.merge(&message.clicks);
+        merged.merge(message.clicks);
         outcome.messages += 1;
     }
     outcome.humans = write(sql, &merged, now)?;

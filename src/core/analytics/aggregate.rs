@@ -162,22 +162,10 @@ impl LinkHours {
             .is_some_and(|hours| hours.contains_key(&hour))
     }
 
-    /// Adds a bucket of `link_id` for `hour` (merged with any already there).
-    pub fn add_bucket(&mut self, link_id: &str, hour: Hour, bucket: &Bucket) {
-        match self.hours_of(link_id).entry(hour) {
-            Entry::Occupied(mine) => mine.into_mut().merge(bucket),
-            Entry::Vacant(slot) => {
-                slot.insert(bucket.clone());
-            }
-        }
-    }
-
-    /// Adds every bucket of `other`.
-    pub fn merge(&mut self, other: &LinkHours) {
-        for (link, hours) in &other.0 {
-            for (hour, bucket) in hours {
-                self.add_bucket(link, *hour, bucket);
-            }
+    /// Adds every bucket of `other`, moved.
+    pub fn merge(&mut self, other: LinkHours) {
+        for (link, hours) in other.0 {
+            self.add_hours(link, hours);
         }
     }
 
@@ -215,21 +203,14 @@ impl LinkHours {
         self.0.into_iter()
     }
 
-    /// Adds the buckets of `link_id` (merged with any already there).
+    /// Adds the buckets of `link_id` (each merged with any already there).
     pub fn add_hours(&mut self, link_id: String, hours: BTreeMap<Hour, Bucket>) {
-        match self.0.entry(link_id) {
-            Entry::Vacant(slot) => {
-                slot.insert(hours);
-            }
-            Entry::Occupied(mine) => {
-                let mine = mine.into_mut();
-                for (hour, bucket) in hours {
-                    match mine.entry(hour) {
-                        Entry::Occupied(held) => held.into_mut().merge(&bucket),
-                        Entry::Vacant(slot) => {
-                            slot.insert(bucket);
-                        }
-                    }
+        let mine = self.0.entry(link_id).or_default();
+        for (hour, bucket) in hours {
+            match mine.entry(hour) {
+                Entry::Occupied(held) => held.into_mut().merge(&bucket),
+                Entry::Vacant(slot) => {
+                    slot.insert(bucket);
                 }
             }
         }

@@ -131,7 +131,7 @@ fn packing_keeps_every_message_under_the_limit_and_loses_nothing() {
             encoded.text.len()
         );
         assert_eq!(decode(&encoded.text).unwrap(), encoded.message);
-        back.merge(&encoded.message.clicks);
+        back.merge(encoded.message.clicks.clone());
     }
     assert_eq!(back, all);
     let ids: std::collections::BTreeSet<_> = packed.iter().map(|e| e.message.id.clone()).collect();

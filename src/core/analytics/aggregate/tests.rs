@@ -64,7 +64,7 @@ fn merged_buckets_equal_the_clicks_added_one_by_one() {
         for event in chunk {
             part.add("link_a", event);
         }
-        merged.merge(&part);
+        merged.merge(part);
     }
     assert_eq!(merged, one_by_one);
     assert_eq!(merged.humans(), 300);
@@ -158,7 +158,7 @@ fn grouping_by_shard_loses_nothing() {
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[&1].links().count(), 2);
     let mut back = LinkHours::default();
-    for group in groups.values() {
+    for group in groups.into_values() {
         back.merge(group);
     }
     assert_eq!(back, clicks);
@@ -171,8 +171,10 @@ fn adding_a_links_hours_merges_them_with_those_held() {
     let mut second = LinkHours::default();
     second.add("link_a", &human(2));
     second.add("link_b", &human(3));
-    let mut expected = first.clone();
-    expected.merge(&second);
+    let mut expected = LinkHours::default();
+    for (link, i) in [("link_a", 1), ("link_a", 2), ("link_b", 3)] {
+        expected.add(link, &human(i));
+    }
     for (link, hours) in second.into_links() {
         first.add_hours(link, hours);
     }
@@ -200,7 +202,7 @@ fn each_variant_keeps_its_own_visitors_and_target_counts() {
             "link_a",
             &routed(i, Target::Variant(u8::try_from(i % 3).unwrap() + 1)),
         );
-        merged.merge(&part);
+        merged.merge(part);
     }
     assert_eq!(merged, one_by_one);
 }
