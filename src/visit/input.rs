@@ -1,6 +1,7 @@
 //! What a visit's decision needs from the request (the redirect's GET and
-//! the password form's POST): the User-Agent and country owned, the URL
-//! borrowed from the caller's parse, so a [`Visit`] can borrow them all.
+//! the password form's POST): the country owned, the URL and User-Agent
+//! borrowed from the caller, which reads each once for the decision and the
+//! click, so a [`Visit`] can borrow them all.
 
 use worker::{Env, Request, Url};
 
