@@ -13,9 +13,10 @@
 
 use std::cell::RefCell;
 
-use worker::{console_error, Context, Env, Method, Request, Url};
+use worker::{console_error, Context, Env, Method, Request};
 
 use super::flush;
+use super::input::VisitUrl;
 use crate::core::analytics::{ClickEvent, ClickRequest, Source};
 use crate::core::ids::LinkId;
 use crate::core::routing::Target;
@@ -43,7 +44,7 @@ pub struct Captured {
 /// when they cannot be read, which only loses the click.
 pub fn capture(
     req: &Request,
-    url: &Url,
+    url: &VisitUrl,
     user_agent: &str,
     link_id: &LinkId,
     target: Target,

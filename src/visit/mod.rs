@@ -25,6 +25,7 @@ use crate::core::redirect::{cap_reached, cap_to_check};
 use crate::core::routing::Target;
 use crate::core::slug::Slug;
 use crate::shell::{http, runtime};
+use input::VisitUrl;
 use password::Gate;
 use render::{method_not_allowed, not_found, unavailable, READ_ONLY, WITH_FORM};
 
@@ -85,7 +86,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     if page == Page::Qr {
         return crate::api::qr::public(&req, &record, &slug, env).await;
     }
-    let url = req.url()?;
+    let url = VisitUrl::of(&req);
     let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();
     let answer = if method == Method::Post {
         let body = password::read_form(&mut req).await?;

@@ -17,9 +17,9 @@
 //! A right password is verified by WebCrypto (`shell::crypto`); a hash
 //! below today's cost is replaced after the response.
 
-use worker::{console_error, Context, Env, Request, Url};
+use worker::{console_error, Context, Env, Request};
 
-use super::input::VisitInput;
+use super::input::{VisitInput, VisitUrl};
 use super::render::{self, password_form, Answer, READ_ONLY};
 use crate::core::attempts::Verdict;
 use crate::core::ids::LinkId;
@@ -53,8 +53,8 @@ pub enum Checked {
 /// Where a check runs: the request and the runtime's handles.
 pub struct Gate<'a> {
     pub req: &'a Request,
-    /// `req`'s URL, parsed once for the decision and the click.
-    pub url: &'a Url,
+    /// `req`'s URL, read once for the decision and the click.
+    pub url: &'a VisitUrl,
     /// `req`'s User-Agent ("" when it has none), read once for the
     /// decision and the click.
     pub user_agent: &'a str,
@@ -143,7 +143,7 @@ impl Gate<'_> {
             return render::answer(req, slug, decision);
         }
         let headers = req.headers();
-        let own_origin = input.origin();
+        let own_origin = input.origin()?;
         if !password::same_origin_post(
             headers.get("Sec-Fetch-Site")?.as_deref(),
             headers.get("Origin")?.as_deref(),
