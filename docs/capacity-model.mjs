@@ -49,7 +49,7 @@ const DESIGN = {
   queueOpsPerMessage: 3, // write, read, delete; messages stay under 64 KB
   rowsPerBucket: 3, // its hour row, its day row, the link's total (store::clicks)
   appliedIdRowsPerPart: 1, // one `applied` row per message per shard it touches
-  pushSeconds: 2, // the shard's alarm pushes changed totals to D1 every 2 s
+  pushSeconds: 5, // the shard's alarm pushes changed totals to D1 every 5 s
   // Wall time of one shard call: fixed cost plus per bucket applied (SQL and
   // JSON in wasm). Measured locally (Miniflare, 2 busy cores): 1,000 buckets
   // in one call took 70–100 ms.
