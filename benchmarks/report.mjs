@@ -48,16 +48,19 @@ function across(samples) {
   };
 }
 
-/** The median over rounds of ours ÷ reference for `field`. */
+/** Ours ÷ reference for `field`, round by round: the median, which the
+ * budget judges, and the lowest and highest, which say how much one run can
+ * be trusted near a budget's line. */
 function ratio(rounds, load, reference, field) {
-  const value = median(
-    rounds.map((r) => {
+  const each = rounds
+    .map((r) => {
       const ours = r[load]?.ours?.[field];
       const ref = r[load]?.[reference]?.[field];
       return ours == null || !ref ? null : ours / ref;
-    }),
-  );
-  return round(value, 3);
+    })
+    .filter((v) => v != null);
+  if (each.length === 0) return { value: null, range: null };
+  return { value: round(median(each), 3), range: [round(Math.min(...each), 3), round(Math.max(...each), 3)] };
 }
 
 export function summarise({ rounds, apiLoads, bundle, wasm, clicks, machine, settings, date }) {
@@ -73,10 +76,15 @@ export function summarise({ rounds, apiLoads, bundle, wasm, clicks, machine, set
     settings,
     ...Object.fromEntries(
       REDIRECTS.flatMap((load) =>
-        ["kv", "const"].flatMap((reference) => [
-          [`${load}_vs_${reference}`, ratio(rounds, load, reference, "rps")],
-          [`${load}_p99_vs_${reference}`, ratio(rounds, load, reference, "p99_ms")],
-        ]),
+        ["kv", "const"].flatMap((reference) =>
+          [
+            [`${load}_vs_${reference}`, ratio(rounds, load, reference, "rps")],
+            [`${load}_p99_vs_${reference}`, ratio(rounds, load, reference, "p99_ms")],
+          ].flatMap(([key, { value, range }]) => [
+            [key, value],
+            [`${key}_rounds`, range],
+          ]),
+        ),
       ),
     ),
     bundle_raw_kib: bundle.raw_kib,
@@ -107,6 +115,9 @@ const fmt = {
   rps: (v) => (v == null ? "" : Math.round(v).toLocaleString("en-US")),
   ms: (v) => (v == null ? "" : v.toFixed(2)),
   x: (v) => (v == null ? "" : `${v.toFixed(2)}×`),
+  /** A ratio a budget judges: three places, so 0.896 does not show as a
+   * missed 0.90. */
+  x3: (v) => (v == null ? "" : `${v.toFixed(3)}×`),
 };
 
 /** The rows of the main table, shared by stdout and RESULTS.md. */
@@ -168,7 +179,7 @@ function budgetRows(summary) {
           ? String(b.value)
           : b.key.endsWith("_rps")
             ? `${fmt.rps(b.value)} req/s (p50 ${fmt.ms(summary.loads.analytics_90d?.p50_ms)} ms, p99 ${fmt.ms(summary.loads.analytics_90d?.p99_ms)} ms)`
-            : fmt.x(b.value),
+            : `${fmt.x3(b.value)} (rounds ${fmt.x3(summary[`${b.key}_rounds`]?.[0])}–${fmt.x3(summary[`${b.key}_rounds`]?.[1])})`,
     b.status,
   ]);
 }
