@@ -7,6 +7,7 @@
 
 use worker::{Request, Response};
 
+use super::input::VisitUrl;
 use crate::core::html;
 use crate::core::password::{self, CSRF_COOKIE, CSRF_TOKEN_LEN};
 use crate::core::random;
@@ -239,8 +240,7 @@ pub fn password_form(
         Some(token) => token.to_owned(),
         None => random::base62(&runtime::entropy::<{ random::entropy_for(CSRF_TOKEN_LEN) }>()?),
     };
-    let url = req.url()?;
-    let action = match url.query() {
+    let action = match VisitUrl::of(req).query() {
         Some(query) => format!("/{slug}?{query}"),
         None => format!("/{slug}"),
     };
