@@ -17,15 +17,15 @@ mod store;
 mod sync;
 mod visit;
 
-use worker::{
-    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
-};
+use worker::{event, Context, Env, MessageBatch, Request, Result, ScheduleContext, ScheduledEvent};
+
+use shell::http::Reply;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Reply> {
     let path = req.path();
     if path == "/health" || path == "/v1" || path.starts_with("/v1/") {
-        api::handle(req, &env, &ctx).await
+        api::handle(req, &env, &ctx).await.map(Reply::from)
     } else {
         visit::handle(req, &env, &ctx).await
     }

@@ -19,12 +19,13 @@ mod password;
 mod redirect;
 mod render;
 
-use worker::{console_error, Context, Env, Method, Request, Response};
+use worker::{console_error, Context, Env, Method, Request};
 
 use crate::core::redirect::{cap_reached, cap_to_check};
 use crate::core::routing::Target;
 use crate::core::slug::Slug;
-use crate::shell::{http, runtime};
+use crate::shell::http::{self, Reply};
+use crate::shell::runtime;
 use input::VisitUrl;
 use password::Gate;
 use render::{method_not_allowed, not_found, unavailable, READ_ONLY, WITH_FORM};
@@ -52,10 +53,10 @@ fn parse_path(path: &str) -> Option<(&str, Page)> {
     }
 }
 
-pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Result<Response> {
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Result<Reply> {
     let path = req.path();
     let Some((text, page)) = parse_path(&path) else {
-        return not_found(&req);
+        return not_found(&req).map(Reply::from);
     };
     // POST is the password form's, on `/{slug}` only; links without a
     // password refuse it later.
@@ -67,24 +68,26 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     let Some(method) = http::method(&req).filter(|m| {
         matches!(m, Method::Get | Method::Head) || (allow == WITH_FORM && *m == Method::Post)
     }) else {
-        return method_not_allowed(allow);
+        return method_not_allowed(allow).map(Reply::from);
     };
     let Ok(slug) = Slug::parse(text) else {
-        return not_found(&req);
+        return not_found(&req).map(Reply::from);
     };
     if page == Page::Inspect {
-        return inspect::inspect(&req, &slug, env).await;
+        return inspect::inspect(&req, &slug, env).await.map(Reply::from);
     }
     let record = match lookup::lookup(&slug, env, ctx).await {
         Ok(Some(record)) => record,
-        Ok(None) => return not_found(&req),
+        Ok(None) => return not_found(&req).map(Reply::from),
         Err(e) => {
             console_error!("redirect of '{slug}' failed: {e}");
-            return unavailable(&req);
+            return unavailable(&req).map(Reply::from);
         }
     };
     if page == Page::Qr {
-        return crate::api::qr::public(&req, &record, &slug, env).await;
+        return crate::api::qr::public(&req, &record, &slug, env)
+            .await
+            .map(Reply::from);
     }
     let url = VisitUrl::of(&req);
     let user_agent = req.headers().get("User-Agent")?.unwrap_or_default();

@@ -15,7 +15,7 @@ use crate::core::redirect::{Decision, GoneReason};
 use crate::core::redirect_page::{self, Preview};
 use crate::core::routing::{SocialPreview, Target};
 use crate::core::slug::Slug;
-use crate::shell::http::{self, wants_json};
+use crate::shell::http::{self, wants_json, Reply};
 use crate::shell::runtime;
 
 /// `Allow` of `/{slug}+` and `/{slug}/qr`, and of links without a password.
@@ -26,14 +26,14 @@ pub const WITH_FORM: &str = "GET, HEAD, POST";
 /// A response, and what it served the visitor when it is a click or an
 /// unfurl to record (`None`: a page that sent nobody anywhere).
 pub struct Answer {
-    pub response: Response,
+    pub response: Reply,
     pub served: Option<Target>,
 }
 
 impl From<Response> for Answer {
     fn from(response: Response) -> Self {
         Answer {
-            response,
+            response: response.into(),
             served: None,
         }
     }
@@ -53,15 +53,16 @@ pub fn answer(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<
 }
 
 /// Renders a visit's decision.
-pub fn decision(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Response> {
-    match decision {
+pub fn decision(req: &Request, slug: &Slug, decision: Decision) -> worker::Result<Reply> {
+    let page = match decision {
         Decision::Redirect {
             status, location, ..
-        } => redirect(status, &location),
+        } => return redirect(status, &location),
         Decision::Preview { preview, location } => social_preview(req, slug, &preview, &location),
         Decision::Gone(reason) => gone(req, reason != GoneReason::Disabled),
         Decision::PasswordRequired { wrong } => password_required(req, slug, wrong),
-    }
+    };
+    page.map(Reply::from)
 }
 
 /// The 200 page of Open Graph and Twitter Card tags a link-unfurling bot
@@ -88,14 +89,16 @@ fn social_preview(
     Ok(response)
 }
 
-fn redirect(status: u16, location: &str) -> worker::Result<Response> {
-    let response = Response::empty()?.with_status(status);
-    let headers = response.headers();
-    headers.set("Location", location)?;
+fn redirect(status: u16, location: &str) -> worker::Result<Reply> {
     // Every visit must reach us to be counted: no shared or browser caching.
-    headers.set("Cache-Control", "private, max-age=0")?;
-    headers.set("X-Robots-Tag", "noindex")?;
-    Ok(response)
+    http::redirect(
+        status,
+        location,
+        &[
+            ("Cache-Control", "private, max-age=0"),
+            ("X-Robots-Tag", "noindex"),
+        ],
+    )
 }
 
 pub fn method_not_allowed(allow: &str) -> worker::Result<Response> {
