@@ -194,3 +194,31 @@ test("an operator runs the reconciliation on demand and gets a report", async ()
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.field, "pages");
 });
+
+test("a link whose slug a later release reserved still redirects, and the API still finds it by that slug", async () => {
+  const link = await create({ url: "https://example.com/kept", slug: "kept-before-reserved" });
+  // As if the link had taken `admin` before a release reserved the word:
+  // its slug moved there in D1, its history and KV, behind the API's back.
+  const db = await worker.d1();
+  await db.batch([
+    db.prepare("UPDATE links SET slug = 'admin' WHERE id = ?").bind(link.id),
+    db.prepare("UPDATE link_slugs SET slug = 'admin' WHERE slug = 'kept-before-reserved'"),
+  ]);
+  const kv = await worker.kv();
+  const { value, metadata } = await kv.getWithMetadata("kept-before-reserved");
+  await kv.put("admin", value, { metadata });
+  await kv.delete("kept-before-reserved");
+
+  const visit = await worker.fetch("/admin");
+  assert.equal(visit.status, 302);
+  assert.equal(visit.headers.get("location"), "https://example.com/kept");
+  const read = await worker.api("GET", "/v1/links/admin", { key });
+  assert.equal(read.status, 200, read.text);
+  assert.equal(read.json.id, link.id);
+  assert.equal(read.json.slug, "admin");
+  // The word stays reserved for new links.
+  const taken = await worker.api("POST", "/v1/links", { key, body: { url: "https://example.com/new", slug: "admin" } });
+  assert.equal(taken.status, 400, taken.text);
+  assert.equal(taken.json.error.field, "slug");
+  assert.equal(taken.json.error.message, "`slug` 'admin' is reserved; choose another");
+});

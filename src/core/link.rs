@@ -49,13 +49,14 @@ pub enum LinkRef {
 }
 
 impl LinkRef {
-    /// `link_…` is an id (slugs may not start so); anything else a slug.
-    /// `None` when it is neither, which no stored link can match.
+    /// `link_…` is an id (slugs may not start so); anything else a slug,
+    /// reserved words included ([`Slug::for_lookup`]). `None` when it is
+    /// neither, which no stored link can match.
     pub fn parse(text: &str) -> Option<LinkRef> {
         if text.starts_with(LinkKind::PREFIX) {
             LinkId::parse(text).map(LinkRef::Id)
         } else {
-            Slug::parse(text).ok().map(LinkRef::Slug)
+            Slug::for_lookup(text).ok().map(LinkRef::Slug)
         }
     }
 }
@@ -435,6 +436,11 @@ mod tests {
         );
         assert_eq!(LinkRef::parse("link_short"), None);
         assert_eq!(LinkRef::parse("no/slash"), None);
+    }
+
+    #[test]
+    fn a_reserved_word_still_names_the_link_that_took_it_before() {
+        assert!(matches!(LinkRef::parse("admin"), Some(LinkRef::Slug(s)) if s.as_str() == "admin"));
     }
 
     use serde_json::json;

@@ -45,14 +45,33 @@ const RESERVED: &[&str] = &[
 ];
 
 /// A valid slug: `[A-Za-z0-9_-]{1,64}`, not starting with `link_` (that
-/// prefix marks link ids in `/v1/links/{idOrSlug}`), not reserved.
+/// prefix marks link ids in `/v1/links/{idOrSlug}`), and, when new, not
+/// reserved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Slug(String);
 
 impl Slug {
+    /// A new slug, for a link being created or renamed.
+    ///
     /// # Errors
     /// A message saying which rule the text breaks.
     pub fn parse(text: &str) -> Result<Slug, String> {
+        let slug = Slug::for_lookup(text)?;
+        if text.starts_with('_') || RESERVED.iter().any(|r| r.eq_ignore_ascii_case(text)) {
+            return Err(format!("'{text}' is reserved; choose another"));
+        }
+        Ok(slug)
+    }
+
+    /// A slug that names a link which may already exist: in a short URL's
+    /// path, or in `/v1/links/{idOrSlug}`. Reserved words are looked up
+    /// like any other: a word reserved in a later release must not break
+    /// the links that took it before (printed QR codes live for years).
+    /// The paths the worker serves itself are routed before any lookup.
+    ///
+    /// # Errors
+    /// A message saying which rule the text breaks.
+    pub fn for_lookup(text: &str) -> Result<Slug, String> {
         if text.is_empty() {
             return Err("must not be empty".into());
         }
@@ -70,9 +89,6 @@ impl Slug {
                 "must not start with '{}', which marks link ids",
                 LinkKind::PREFIX
             ));
-        }
-        if text.starts_with('_') || RESERVED.iter().any(|r| r.eq_ignore_ascii_case(text)) {
-            return Err(format!("'{text}' is reserved; choose another"));
         }
         Ok(Slug(text.to_owned()))
     }
@@ -183,6 +199,30 @@ mod tests {
     }
 
     #[test]
+    fn a_reserved_word_is_refused_as_a_new_slug_but_looked_up() {
+        for word in ["admin", "API", "login", "_internal"] {
+            assert!(Slug::parse(word).is_err(), "{word}");
+            assert_eq!(
+                Slug::for_lookup(word).map(|s| s.to_string()),
+                Ok(word.to_string())
+            );
+        }
+    }
+
+    #[test]
+    fn a_lookup_keeps_every_other_rule() {
+        for (text, reason) in [
+            ("", "must not be empty"),
+            (&"x".repeat(65), "at most 64"),
+            ("a/b", "only letters"),
+            ("link_abc", "link_"),
+        ] {
+            let err = Slug::for_lookup(text).unwrap_err();
+            assert!(err.contains(reason), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
     fn slugs_are_case_sensitive() {
         assert_ne!(Slug::parse("Promo"), Slug::parse("promo"));
     }
@@ -205,8 +245,14 @@ mod tests {
         }
 
         #[test]
+        fn a_lookup_accepts_exactly_the_slug_alphabet(text in "[A-Za-z0-9_-]{1,64}") {
+            prop_assert_eq!(Slug::for_lookup(&text).is_ok(), !text.starts_with("link_"));
+        }
+
+        #[test]
         fn parse_never_panics(text in "\\PC{0,80}") {
             let _ = Slug::parse(&text);
+            let _ = Slug::for_lookup(&text);
         }
     }
 }

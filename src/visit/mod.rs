@@ -70,7 +70,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> worker::Resul
     }) else {
         return method_not_allowed(allow).map(Reply::from);
     };
-    let Ok(slug) = Slug::parse(text) else {
+    let Ok(slug) = Slug::for_lookup(text) else {
         return not_found(&req).map(Reply::from);
     };
     if page == Page::Inspect {
