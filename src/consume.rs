@@ -11,7 +11,7 @@
 //! acknowledged. A retried message goes to every one of its shards again,
 //! and those that had applied it skip it by its id, so it counts once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
@@ -55,19 +55,7 @@ pub async fn consume(batch: &MessageBatch<String>, env: &Env) {
         }
     }
     let shards = config::click_shards(env);
-    // Per shard, each message's index and its part for that shard.
-    let mut per_shard: BTreeMap<u16, Vec<(usize, RoutedPart<'_>)>> = BTreeMap::new();
-    for (index, routed) in &readable {
-        for (link, entry) in &routed.links {
-            let parts = per_shard.entry(shard_of(link, shards)).or_default();
-            if parts.last().is_none_or(|(last, _)| last != index) {
-                parts.push((*index, RoutedPart::new(&routed.id)));
-            }
-            if let Some((_, part)) = parts.last_mut() {
-                part.links.insert(link, entry);
-            }
-        }
-    }
+    let per_shard = click_queue::by_shard(&readable, |link| shard_of(link, shards));
     let calls = per_shard.into_iter().map(|(shard, parts)| async move {
         Delay::from(TURN_BEFORE_EACH_CALL).await;
         let (indices, parts): (Vec<usize>, Vec<RoutedPart<'_>>) = parts.into_iter().unzip();

@@ -50,10 +50,10 @@ pub struct ClickMessage {
     pub clicks: LinkHours,
 }
 
-/// A message with its encoded text.
+/// A message as sent: its id and its text.
 #[derive(Debug, Clone)]
 pub struct Encoded {
-    pub message: ClickMessage,
+    pub id: String,
     pub text: String,
 }
 
@@ -141,10 +141,8 @@ fn message_text(id: &str, entries: &[String]) -> Result<String, serde_json::Erro
     ))
 }
 
-/// One message's text.
-///
-/// # Errors
-/// When serialisation fails (it does not for these types).
+/// One message's text (a flush builds its messages with [`pack`]).
+#[cfg(test)]
 pub fn encode(message: &ClickMessage) -> Result<String, serde_json::Error> {
     let entries = message
         .clicks
@@ -167,7 +165,6 @@ pub fn pack<E: From<serde_json::Error>>(
 ) -> Result<Vec<Encoded>, E> {
     let mut out = Vec::new();
     let mut entries: Vec<String> = Vec::new();
-    let mut clicks = LinkHours::default();
     let mut bytes = 0;
     // `{"v":1,"id":"<22>","links":{}}` and a comma per entry.
     let overhead = 40;
@@ -177,28 +174,18 @@ pub fn pack<E: From<serde_json::Error>>(
             if !entries.is_empty() && bytes + entry.len() + 1 + overhead > MAX_MESSAGE_BYTES {
                 let id = new_id()?;
                 let text = message_text(&id, &entries)?;
-                out.push(Encoded {
-                    message: ClickMessage {
-                        id,
-                        clicks: std::mem::take(&mut clicks),
-                    },
-                    text,
-                });
+                out.push(Encoded { id, text });
                 entries.clear();
                 bytes = 0;
             }
             bytes += entry.len() + 1;
             entries.push(entry);
-            clicks.add_hours(link, hours);
         }
     }
     if !entries.is_empty() {
         let id = new_id()?;
         let text = message_text(&id, &entries)?;
-        out.push(Encoded {
-            message: ClickMessage { id, clicks },
-            text,
-        });
+        out.push(Encoded { id, text });
     }
     Ok(out)
 }
@@ -307,6 +294,27 @@ impl<'a> RoutedPart<'a> {
     }
 }
 
+/// Each message's part for each shard, by shard: the index the caller gave
+/// the message, and its links for that shard.
+pub fn by_shard<'a>(
+    routed: &'a [(usize, Routed<'a>)],
+    shard_of: impl Fn(&str) -> u16,
+) -> BTreeMap<u16, Vec<(usize, RoutedPart<'a>)>> {
+    let mut per_shard: BTreeMap<u16, Vec<(usize, RoutedPart<'a>)>> = BTreeMap::new();
+    for (index, message) in routed {
+        for (link, entry) in &message.links {
+            let parts = per_shard.entry(shard_of(link)).or_default();
+            if parts.last().is_none_or(|(last, _)| last != index) {
+                parts.push((*index, RoutedPart::new(&message.id)));
+            }
+            if let Some((_, part)) = parts.last_mut() {
+                part.links.insert(link, entry);
+            }
+        }
+    }
+    per_shard
+}
+
 #[derive(Serialize)]
 struct RoutedParts<'a> {
     parts: &'a [RoutedPart<'a>],
@@ -319,16 +327,6 @@ struct RoutedParts<'a> {
 /// When serialisation fails (it does not for these types).
 pub fn encode_routed_parts(parts: &[RoutedPart<'_>]) -> Result<String, serde_json::Error> {
     serde_json::to_string(&RoutedParts { parts })
-}
-
-/// The body of a shard's `POST /apply` from decoded messages (a flush that
-/// calls the shards itself): `{"parts":[<message>,…]}`.
-///
-/// # Errors
-/// When serialisation fails (it does not for these types).
-pub fn encode_parts(parts: &[ClickMessage]) -> Result<String, serde_json::Error> {
-    let texts = parts.iter().map(encode).collect::<Result<Vec<_>, _>>()?;
-    Ok(format!("{{\"parts\":[{}]}}", texts.join(",")))
 }
 
 /// A shard's `POST /apply` body, read: the messages it can count, and the
@@ -351,7 +349,7 @@ struct WireId {
     id: String,
 }
 
-/// Reads [`encode_parts`]' or [`encode_routed_parts`]' output.
+/// Reads [`encode_routed_parts`]' output.
 ///
 /// # Errors
 /// When the body is not a list of messages, or a message in it has no id

@@ -15,7 +15,6 @@
 //! window's clicks of this isolate are lost (docs/adr).
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
@@ -28,7 +27,7 @@ use crate::core::analytics::ClickEvent;
 use crate::core::random;
 use crate::objects::protocol;
 use crate::shell::{config, runtime};
-use crate::store::click_queue::{self, ClickMessage, Encoded};
+use crate::store::click_queue::{self, Encoded, Routed, RoutedPart};
 
 thread_local! {
     static BUFFER: RefCell<ClickBuffer> = RefCell::new(ClickBuffer::default());
@@ -83,7 +82,7 @@ async fn hand_off(env: &Env, clicks: LinkHours) {
                 "queue send of {} click messages failed, calling the shards: {e}",
                 batch.len()
             );
-            direct(env, batch, shards).await;
+            direct(env, &batch, shards).await;
         }
     }
 }
@@ -102,20 +101,24 @@ async fn send(env: &Env, batch: &[Encoded]) -> worker::Result<()> {
 }
 
 /// The queue is unavailable: one call per shard, each with every message's
-/// part for it. What a shard refuses is lost, and logged.
-async fn direct(env: &Env, batch: Vec<Encoded>, shards: u16) {
-    let mut per_shard: BTreeMap<u16, Vec<ClickMessage>> = BTreeMap::new();
-    for encoded in batch {
-        let message = encoded.message;
-        for (shard, clicks) in message.clicks.into_shards(|link| shard_of(link, shards)) {
-            per_shard.entry(shard).or_default().push(ClickMessage {
-                id: message.id.clone(),
-                clicks,
-            });
-        }
-    }
+/// part for it, as the consumer makes them. What a shard refuses is lost,
+/// and logged.
+async fn direct(env: &Env, batch: &[Encoded], shards: u16) {
+    let routed: Vec<(usize, Routed<'_>)> = batch
+        .iter()
+        .enumerate()
+        .filter_map(|(index, encoded)| match click_queue::route(&encoded.text) {
+            Ok(routed) => Some((index, routed)),
+            Err(e) => {
+                console_error!("click message {} lost, unreadable: {e}", encoded.id);
+                None
+            }
+        })
+        .collect();
+    let per_shard = click_queue::by_shard(&routed, |link| shard_of(link, shards));
     let calls = per_shard.into_iter().map(|(shard, parts)| async move {
-        let applied = match click_queue::encode_parts(&parts) {
+        let parts: Vec<RoutedPart<'_>> = parts.into_iter().map(|(_, part)| part).collect();
+        let applied = match click_queue::encode_routed_parts(&parts) {
             Ok(body) => protocol::apply(env, shard, body).await,
             Err(e) => Err(e.into()),
         };
@@ -126,10 +129,10 @@ async fn direct(env: &Env, batch: Vec<Encoded>, shards: u16) {
                 answer.unreadable
             ),
             Err(e) => {
-                let humans: u64 = parts.iter().map(|p| p.clicks.humans()).sum();
-                let bots: u64 = parts.iter().map(|p| p.clicks.bots()).sum();
+                let links: usize = parts.iter().map(|part| part.links.len()).sum();
+                let ids: Vec<&str> = parts.iter().map(|part| part.id).collect();
                 console_error!(
-                    "{humans} clicks and {bots} bot hits lost: shard {shard} refused them too: {e}"
+                    "the clicks of {links} links in messages {ids:?} lost: shard {shard} refused them too: {e}"
                 );
             }
         }

@@ -130,11 +130,12 @@ fn packing_keeps_every_message_under_the_limit_and_loses_nothing() {
             "{}",
             encoded.text.len()
         );
-        assert_eq!(decode(&encoded.text).unwrap(), encoded.message);
-        back.merge(encoded.message.clicks.clone());
+        let message = decode(&encoded.text).unwrap();
+        assert_eq!(message.id, encoded.id);
+        back.merge(message.clicks);
     }
     assert_eq!(back, all);
-    let ids: std::collections::BTreeSet<_> = packed.iter().map(|e| e.message.id.clone()).collect();
+    let ids: std::collections::BTreeSet<_> = packed.iter().map(|e| e.id.clone()).collect();
     assert_eq!(ids.len(), packed.len(), "every message has its own id");
 }
 
@@ -142,17 +143,14 @@ fn packing_keeps_every_message_under_the_limit_and_loses_nothing() {
 fn small_flushes_are_one_message() {
     let packed = pack(vec![clicks(20, 3)], counter()).unwrap();
     assert_eq!(packed.len(), 1);
-    assert_eq!(packed[0].message.clicks.humans(), 60);
+    assert_eq!(decode(&packed[0].text).unwrap().clicks.humans(), 60);
 }
 
 #[test]
 fn batches_respect_the_send_batch_limits() {
     let messages: Vec<Encoded> = (0..250)
         .map(|i| Encoded {
-            message: ClickMessage {
-                id: format!("m{i}"),
-                clicks: LinkHours::default(),
-            },
+            id: format!("m{i}"),
             text: "x".repeat(if i < 10 { 60_000 } else { 100 }),
         })
         .collect();
@@ -166,20 +164,53 @@ fn batches_respect_the_send_batch_limits() {
 }
 
 #[test]
-fn apply_bodies_round_trip() {
-    let parts = vec![
+fn by_shard_gives_each_shard_every_messages_links_of_that_shard() {
+    let messages = [
         ClickMessage {
-            id: "a".into(),
-            clicks: clicks(2, 1),
+            id: "m1".into(),
+            clicks: clicks(4, 1),
         },
         ClickMessage {
-            id: "b".into(),
-            clicks: clicks(1, 5),
+            id: "m2".into(),
+            clicks: clicks(2, 3),
         },
     ];
-    let read = decode_parts(&encode_parts(&parts).unwrap()).unwrap();
-    assert_eq!(read.messages, parts);
-    assert!(read.unreadable.is_empty());
+    let texts: Vec<String> = messages.iter().map(|m| encode(m).unwrap()).collect();
+    let routed: Vec<(usize, Routed<'_>)> = texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| (index, route(text).unwrap()))
+        .collect();
+    // Links ending in an even digit go to shard 1, the others to shard 0.
+    let shard_of = |link: &str| u16::from(link.ends_with(['0', '2', '4', '6', '8']));
+    let per_shard = by_shard(&routed, shard_of);
+    assert_eq!(per_shard.keys().copied().collect::<Vec<_>>(), [0, 1]);
+    for (shard, parts) in per_shard {
+        let indices: Vec<usize> = parts.iter().map(|(index, _)| *index).collect();
+        assert_eq!(
+            indices,
+            [0, 1],
+            "shard {shard}: a part of each message, in order"
+        );
+        let parts: Vec<RoutedPart<'_>> = parts.into_iter().map(|(_, part)| part).collect();
+        let read = decode_parts(&encode_routed_parts(&parts).unwrap()).unwrap();
+        let expected: Vec<ClickMessage> = messages
+            .iter()
+            .map(|message| {
+                let mut clicks = LinkHours::default();
+                for (link, hours) in message.clicks.links() {
+                    if shard_of(link) == shard {
+                        clicks.add_hours(link.to_owned(), hours.clone());
+                    }
+                }
+                ClickMessage {
+                    id: message.id.clone(),
+                    clicks,
+                }
+            })
+            .collect();
+        assert_eq!(read.messages, expected, "shard {shard}");
+    }
 }
 
 #[test]
