@@ -279,9 +279,8 @@ pub fn shard_of_link(env: &Env, link_id: &str) -> worker::Result<Stub> {
     shard(env, shard_of(link_id, config::click_shards(env)))
 }
 
-/// Applies the messages of `body` (`store::click_queue::encode_parts` or
-/// `encode_routed_parts`) in shard `index`: one call however many links
-/// and messages they carry.
+/// Applies the messages of `body` (`store::click_queue::encode_routed_parts`)
+/// in shard `index`: one call however many links and messages they carry.
 ///
 /// # Errors
 /// When the shard cannot be reached or refuses the body.
