@@ -329,6 +329,19 @@ pub fn encode_routed_parts(parts: &[RoutedPart<'_>]) -> Result<String, serde_jso
     serde_json::to_string(&RoutedParts { parts })
 }
 
+/// The people's clicks and the bot hits `parts` carry, decoded for a log
+/// line about their loss.
+///
+/// # Errors
+/// When an entry does not decode.
+pub fn clicks_in(parts: &[RoutedPart<'_>]) -> Result<(u64, u64), String> {
+    let body = encode_routed_parts(parts).map_err(|e| e.to_string())?;
+    let read = decode_parts(&body)?;
+    Ok(read.messages.iter().fold((0, 0), |(humans, bots), m| {
+        (humans + m.clicks.humans(), bots + m.clicks.bots())
+    }))
+}
+
 /// A shard's `POST /apply` body, read: the messages it can count, and the
 /// ids of those it cannot, with why. One unreadable message does not hold
 /// back its batch-mates.

@@ -128,13 +128,14 @@ async fn direct(env: &Env, batch: &[Encoded], shards: u16) {
                 "shard {shard} could not read click messages {:?}: their clicks there are lost",
                 answer.unreadable
             ),
-            Err(e) => {
-                let links: usize = parts.iter().map(|part| part.links.len()).sum();
-                let ids: Vec<&str> = parts.iter().map(|part| part.id).collect();
-                console_error!(
-                    "the clicks of {links} links in messages {ids:?} lost: shard {shard} refused them too: {e}"
-                );
-            }
+            Err(e) => match click_queue::clicks_in(&parts) {
+                Ok((humans, bots)) => console_error!(
+                    "{humans} clicks and {bots} bot hits lost: shard {shard} refused them too: {e}"
+                ),
+                Err(why) => console_error!(
+                    "the clicks of shard {shard} lost: it refused them too ({e}), and {why}"
+                ),
+            },
         }
     });
     stream::iter(calls)

@@ -275,6 +275,24 @@ fn routed_parts_read_back_as_the_messages_split_by_link() {
 }
 
 #[test]
+fn clicks_in_counts_the_people_and_the_bots_of_routed_parts() {
+    let mut mixed = clicks(3, 2);
+    mixed.add("link_000000000009", &event(7, true));
+    let text = encode(&ClickMessage {
+        id: "m".into(),
+        clicks: mixed,
+    })
+    .unwrap();
+    let routed = [(0, route(&text).unwrap())];
+    let parts: Vec<RoutedPart<'_>> = by_shard(&routed, |_| 0)
+        .into_values()
+        .flatten()
+        .map(|(_, part)| part)
+        .collect();
+    assert_eq!(clicks_in(&parts), Ok((6, 1)));
+}
+
+#[test]
 fn a_shard_names_the_message_it_cannot_read_and_reads_the_others() {
     let good = encode(&ClickMessage {
         id: "good".into(),
