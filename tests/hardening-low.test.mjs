@@ -16,6 +16,17 @@ after(() => worker?.dispose());
 
 const post = (body, path = "/v1/links", k = key) => worker.api("POST", path, { key: k, body });
 
+/**
+ * The Rate Limiting binding counts in fixed windows of a wall-clock minute
+ * (Miniflare's as Cloudflare's), so a burst that straddles a minute's end
+ * starts a fresh count and is not throttled. The bursts below start with at
+ * least 15 s of their minute left.
+ */
+async function awayFromMinuteEnd() {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
 function assertInvalid(res, field, message) {
   assert.equal(res.status, 400, res.text);
   assert.equal(res.json.error.code, "validation_error");
@@ -124,6 +135,7 @@ test("bidirectional control characters in titles and metadata strings are 400", 
 });
 
 test("failed authentication is limited per client (strict): 429 after 10 a minute; valid keys and loopback are not throttled", async () => {
+  await awayFromMinuteEnd();
   const ip = { "CF-Connecting-IP": "198.51.100.7" };
   const bad = (headers = {}) => worker.api("GET", "/v1/links", { key: "sl_live_0000000000000000000000000000000x", headers });
   for (let i = 0; i < 10; i++) assert.equal((await bad(ip)).status, 401, `failure ${i + 1}`);
@@ -142,6 +154,7 @@ test("failed authentication is limited per client (strict): 429 after 10 a minut
 });
 
 test("password guesses are limited per client across links (30 a minute)", async () => {
+  await awayFromMinuteEnd();
   for (const slug of ["pf-1", "pf-2", "pf-3", "pf-4"]) await post({ url: "https://a.example/", slug, password: "pw" });
   const guess = (slug) => worker.fetch(`/${slug}`, {
     headers: { "X-Link-Password": "wrong", Accept: "application/json", "CF-Connecting-IP": "198.51.100.8" },
@@ -155,6 +168,7 @@ test("password guesses are limited per client across links (30 a minute)", async
 });
 
 test("public QR codes are limited per client (generous, 120 a minute); redirects and inspect pages are not", async () => {
+  await awayFromMinuteEnd();
   await post({ url: "https://a.example/", slug: "busy" });
   const from = { "CF-Connecting-IP": "198.51.100.9" };
   for (let i = 0; i < 120; i++) assert.equal((await worker.fetch("/busy/qr", { headers: from })).status, 200, `QR ${i + 1}`);
