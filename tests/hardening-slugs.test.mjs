@@ -195,23 +195,32 @@ test("an operator runs the reconciliation on demand and gets a report", async ()
   assert.equal(bad.json.error.field, "pages");
 });
 
-test("a link whose slug a later release reserved still redirects, and the API still finds it by that slug", async () => {
-  const link = await create({ url: "https://example.com/kept", slug: "kept-before-reserved" });
-  // As if the link had taken `admin` before a release reserved the word:
-  // its slug moved there in D1, its history and KV, behind the API's back.
+/**
+ * A link at `reserved`, as if it had taken the word before a release
+ * reserved it: its slug moved there in D1, its history and KV, behind the
+ * API's back.
+ */
+async function linkOnReservedWord(reserved) {
+  const before = `kept-before-${reserved}`;
+  const link = await create({ url: `https://example.com/${reserved}`, slug: before });
   const db = await worker.d1();
   await db.batch([
-    db.prepare("UPDATE links SET slug = 'admin' WHERE id = ?").bind(link.id),
-    db.prepare("UPDATE link_slugs SET slug = 'admin' WHERE slug = 'kept-before-reserved'"),
+    db.prepare("UPDATE links SET slug = ? WHERE id = ?").bind(reserved, link.id),
+    db.prepare("UPDATE link_slugs SET slug = ? WHERE slug = ?").bind(reserved, before),
   ]);
   const kv = await worker.kv();
-  const { value, metadata } = await kv.getWithMetadata("kept-before-reserved");
-  await kv.put("admin", value, { metadata });
-  await kv.delete("kept-before-reserved");
+  const { value, metadata } = await kv.getWithMetadata(before);
+  await kv.put(reserved, value, { metadata });
+  await kv.delete(before);
+  return link;
+}
+
+test("a link whose slug a later release reserved still redirects, and the API still finds it by that slug", async () => {
+  const link = await linkOnReservedWord("admin");
 
   const visit = await worker.fetch("/admin");
   assert.equal(visit.status, 302);
-  assert.equal(visit.headers.get("location"), "https://example.com/kept");
+  assert.equal(visit.headers.get("location"), "https://example.com/admin");
   const read = await worker.api("GET", "/v1/links/admin", { key });
   assert.equal(read.status, 200, read.text);
   assert.equal(read.json.id, link.id);
@@ -221,4 +230,30 @@ test("a link whose slug a later release reserved still redirects, and the API st
   assert.equal(taken.status, 400, taken.text);
   assert.equal(taken.json.error.field, "slug");
   assert.equal(taken.json.error.message, "`slug` 'admin' is reserved; choose another");
+});
+
+test("a link whose slug a later release reserved can be edited with that slug sent back, and no other link can take the word", async () => {
+  const link = await linkOnReservedWord("settings");
+  const read = (await worker.api("GET", `/v1/links/${link.id}`, { key })).json;
+
+  // A client sending back the link it read, with one field changed.
+  const edited = await worker.api("PATCH", `/v1/links/${link.id}`, {
+    key,
+    body: { url: read.url, shortCode: read.slug, title: "Edited", version: read.version },
+  });
+  assert.equal(edited.status, 200, edited.text);
+  assert.equal(edited.json.slug, "settings");
+  assert.equal(edited.json.title, "Edited");
+  assert.equal(edited.json.version, read.version + 1);
+  assert.equal((await worker.fetch("/settings")).status, 302);
+
+  const other = await create({ url: "https://example.com/other", slug: "not-settings" });
+  const taken = await worker.api("PATCH", `/v1/links/${other.id}`, { key, body: { shortCode: "settings" } });
+  assert.equal(taken.status, 400, taken.text);
+  assert.equal(taken.json.error.code, "validation_error");
+  assert.equal(taken.json.error.field, "shortCode");
+  assert.equal(taken.json.error.message, "`shortCode` 'settings' is reserved; choose another");
+  const unchanged = await worker.api("GET", `/v1/links/${other.id}`, { key });
+  assert.equal(unchanged.json.slug, "not-settings");
+  assert.equal(unchanged.json.version, 1);
 });

@@ -134,7 +134,7 @@ pub async fn update(
         return Err(conflict(expected, before.version));
     }
     let password = hash_new_password(patch.options.new_password()).await?;
-    let after = patch.apply(before.clone(), runtime::now(), password);
+    let after = patch.apply(before.clone(), runtime::now(), password)?;
     match links::update(&call.db()?, &after, before.version).await? {
         Updated::Done => {}
         Updated::SlugTaken => return Err(slug_taken(&after.slug)),

@@ -80,10 +80,40 @@ pub struct LinkPatch {
     /// the server reads, still applied only if unchanged when written.
     pub version: Option<u64>,
     pub url: Option<DestinationUrl>,
-    pub slug: Option<Slug>,
+    pub slug: Option<Rename>,
     pub title: Option<Option<String>>,
     pub metadata: Option<Option<Map<String, Value>>>,
     pub options: OptionsInput,
+}
+
+/// A PATCH's slug: valid to look up when read, and held to the reserved
+/// words only if it is not the link's own, so that a client sending back
+/// the link it read can still edit a link whose slug a later release
+/// reserved (`Slug::for_lookup`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rename {
+    slug: Slug,
+    /// Why the slug may not be newly taken, when it may not.
+    refused: Option<Invalid>,
+}
+
+impl Rename {
+    fn read(name: &str, text: &str) -> Result<Rename, Invalid> {
+        let slug = Slug::for_lookup(text).map_err(|e| slug_error(name, &e))?;
+        let refused = new_slug(name, text).err();
+        Ok(Rename { slug, refused })
+    }
+
+    /// The slug a link holding `current` gets.
+    ///
+    /// # Errors
+    /// A reserved word other than `current`.
+    fn onto(self, current: &Slug) -> Result<Slug, Invalid> {
+        match self.refused {
+            Some(refused) if self.slug != *current => Err(refused),
+            _ => Ok(self.slug),
+        }
+    }
 }
 
 impl NewLink {
@@ -97,7 +127,7 @@ impl NewLink {
         };
         let slug = fields
             .string(SLUG)?
-            .map(|(n, s)| slug(&n, &s))
+            .map(|(n, s)| new_slug(&n, &s))
             .transpose()?;
         let title = title(&mut fields)?.flatten();
         let metadata = metadata(&mut fields)?.flatten();
@@ -212,7 +242,7 @@ impl LinkPatch {
             Some(Present {
                 name,
                 value: Value::String(text),
-            }) => Some(slug(&name, &text)?),
+            }) => Some(Rename::read(&name, &text)?),
             Some(Present { name, value }) => {
                 return Err(Invalid::new(
                     &name,
@@ -254,12 +284,20 @@ impl LinkPatch {
 
     /// The link as it is after this patch, one version on; `password` is
     /// the hash of the new password when the patch sets one.
-    pub fn apply(self, mut link: Link, now: UnixMillis, password: Option<PasswordHash>) -> Link {
+    ///
+    /// # Errors
+    /// A rename onto a reserved word.
+    pub fn apply(
+        self,
+        mut link: Link,
+        now: UnixMillis,
+        password: Option<PasswordHash>,
+    ) -> Result<Link, Invalid> {
+        if let Some(rename) = self.slug {
+            link.slug = rename.onto(&link.slug)?;
+        }
         if let Some(url) = self.url {
             link.url = url;
-        }
-        if let Some(slug) = self.slug {
-            link.slug = slug;
         }
         if let Some(title) = self.title {
             link.title = title;
@@ -270,7 +308,7 @@ impl LinkPatch {
         self.options.apply(&mut link.options, password);
         link.updated_at = now;
         link.version += 1;
-        link
+        Ok(link)
     }
 }
 
@@ -329,8 +367,13 @@ fn destination(
         .map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
 }
 
-fn slug(name: &str, text: &str) -> Result<Slug, Invalid> {
-    Slug::parse(text).map_err(|e| Invalid::new(name, format!("`{name}` {e}")))
+/// A slug a link may newly take.
+fn new_slug(name: &str, text: &str) -> Result<Slug, Invalid> {
+    Slug::parse(text).map_err(|e| slug_error(name, &e))
+}
+
+fn slug_error(name: &str, rule: &str) -> Invalid {
+    Invalid::new(name, format!("`{name}` {rule}"))
 }
 
 /// `Some(None)` when sent as `null` (clears it on PATCH).

@@ -190,3 +190,70 @@ fn patch_rejects_a_null_url() {
     let err = LinkPatch::from_body(json!({"url": null}), &short()).unwrap_err();
     assert_eq!(err.message, "`url` must be a string, not null");
 }
+
+/// A stored link whose slug is `slug`, however it was taken.
+fn stored(slug: &str) -> Link {
+    let entropy = LinkEntropy {
+        id: [2; ID_ENTROPY],
+        slugs: [[5; GENERATED_ENTROPY]; GENERATED_SLUG_TRIES],
+    };
+    let minted = create(json!({"url": "https://e.com/a"}))
+        .unwrap()
+        .mint(
+            AccountId::mint(&[1; ID_ENTROPY]),
+            UnixMillis(1),
+            &entropy,
+            None,
+        )
+        .unwrap();
+    Link {
+        slug: Slug::from_stored(slug.to_owned()),
+        ..minted.link
+    }
+}
+
+fn patch(body: Value) -> LinkPatch {
+    LinkPatch::from_body(body, &short()).unwrap()
+}
+
+#[test]
+fn a_patch_may_send_back_the_reserved_slug_its_link_already_has() {
+    let after = patch(json!({"slug": "admin", "title": "Kept"}))
+        .apply(stored("admin"), UnixMillis(2), None)
+        .unwrap();
+    assert_eq!(after.slug.as_str(), "admin");
+    assert_eq!(after.title.as_deref(), Some("Kept"));
+    assert_eq!(after.version, 2);
+}
+
+#[test]
+fn a_patch_may_not_rename_a_link_onto_a_reserved_word() {
+    let err = patch(json!({"shortCode": "admin"}))
+        .apply(stored("summer"), UnixMillis(2), None)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Invalid::new(
+            "shortCode",
+            "`shortCode` 'admin' is reserved; choose another"
+        )
+    );
+}
+
+#[test]
+fn a_patch_renames_onto_a_free_slug() {
+    let after = patch(json!({"slug": "winter"}))
+        .apply(stored("summer"), UnixMillis(2), None)
+        .unwrap();
+    assert_eq!(after.slug.as_str(), "winter");
+}
+
+#[test]
+fn a_patch_slug_that_breaks_the_lookup_rules_is_refused_when_read() {
+    let err = LinkPatch::from_body(json!({"slug": "a b"}), &short()).unwrap_err();
+    assert_eq!(err.field, "slug");
+    assert_eq!(
+        err.message,
+        "`slug` may contain only letters, digits, '-' and '_'"
+    );
+}
