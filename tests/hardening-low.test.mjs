@@ -6,6 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, ADMIN_TOKEN } from "./support/worker.mjs";
+import { inOneWindow, MINUTE } from "./support/windows.mjs";
 
 let worker, key;
 before(async () => {
@@ -22,11 +23,6 @@ const post = (body, path = "/v1/links", k = key) => worker.api("POST", path, { k
  * starts a fresh count and is not throttled. The bursts below start with at
  * least 15 s of their minute left.
  */
-async function awayFromMinuteEnd() {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 15_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
-}
-
 function assertInvalid(res, field, message) {
   assert.equal(res.status, 400, res.text);
   assert.equal(res.json.error.code, "validation_error");
@@ -135,7 +131,7 @@ test("bidirectional control characters in titles and metadata strings are 400", 
 });
 
 test("failed authentication is limited per client (strict): 429 after 10 a minute; valid keys and loopback are not throttled", async () => {
-  await awayFromMinuteEnd();
+  await inOneWindow(MINUTE);
   const ip = { "CF-Connecting-IP": "198.51.100.7" };
   const bad = (headers = {}) => worker.api("GET", "/v1/links", { key: "sl_live_0000000000000000000000000000000x", headers });
   for (let i = 0; i < 10; i++) assert.equal((await bad(ip)).status, 401, `failure ${i + 1}`);
@@ -154,7 +150,7 @@ test("failed authentication is limited per client (strict): 429 after 10 a minut
 });
 
 test("password guesses are limited per client across links (30 a minute)", async () => {
-  await awayFromMinuteEnd();
+  await inOneWindow(MINUTE);
   for (const slug of ["pf-1", "pf-2", "pf-3", "pf-4"]) await post({ url: "https://a.example/", slug, password: "pw" });
   const guess = (slug) => worker.fetch(`/${slug}`, {
     headers: { "X-Link-Password": "wrong", Accept: "application/json", "CF-Connecting-IP": "198.51.100.8" },
@@ -168,7 +164,7 @@ test("password guesses are limited per client across links (30 a minute)", async
 });
 
 test("public QR codes are limited per client (generous, 120 a minute); redirects and inspect pages are not", async () => {
-  await awayFromMinuteEnd();
+  await inOneWindow(MINUTE);
   await post({ url: "https://a.example/", slug: "busy" });
   const from = { "CF-Connecting-IP": "198.51.100.9" };
   for (let i = 0; i < 120; i++) assert.equal((await worker.fetch("/busy/qr", { headers: from })).status, 200, `QR ${i + 1}`);

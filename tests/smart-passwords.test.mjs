@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { pbkdf2Sync } from "node:crypto";
 import { startWorker } from "./support/worker.mjs";
+import { inOneWindow, ATTEMPT_WINDOW } from "./support/windows.mjs";
 
 const IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
@@ -118,6 +119,7 @@ test("a cross-site post is refused even with a valid token", async () => {
 });
 
 test("after 10 wrong passwords the link answers 429 with Retry-After, even to the right one", async () => {
+  await inOneWindow(ATTEMPT_WINDOW);
   await create({ url: "https://example.com/secret", slug: "locked-limit", password: "right" });
   const csrf = await formToken("/locked-limit");
   for (let i = 0; i < 10; i++) {
