@@ -255,3 +255,60 @@ test("an unknown slug is remembered as missing, but creating it here resolves at
   await eventually(() => visit("elsewhere"), (v) => v.status === 302, "the redirect", 10_000);
   assert.ok(Date.now() - missedAt <= CACHE_SECONDS * 1000 + 1_500);
 });
+
+test("when more links change than one push to D1 carries, the next push goes on where the last one stopped", async () => {
+  // One shard, so that 510 links outgrow one push (500 links) in it.
+  const solo = await startWorker({ bindings: { CLICK_SHARDS: "1" } });
+  try {
+    const { key: soloKey } = await solo.account("Pushes", "pro", { limits: { perMinute: null, perHour: null, maxLinks: null } });
+    const ids = [];
+    for (let i = 0; i < 510; i += 30) {
+      const made = await Promise.all(
+        Array.from({ length: 30 }, (_, j) => solo.createLink(soloKey, { url: `https://example.com/push/${i + j}` })),
+      );
+      ids.push(...made.map((link) => link.id));
+    }
+    const namespace = await solo.mf.getDurableObjectNamespace("CLICK_COUNTER");
+    const shard = namespace.get(namespace.idFromName("shard-0"));
+    const event = {
+      at: Date.now(),
+      country: "NL",
+      client: { device: "desktop", platform: "web", browser: "Firefox", os: "Linux", is_bot: false },
+      referrer: "direct",
+      source: "link",
+      fingerprint: 1,
+    };
+    /** One click for each of `links`, recorded straight in the shard. */
+    const click = (links) =>
+      Promise.all(
+        links.map(async (id) => {
+          const res = await shard.fetch(`https://click-counter/clicks?link=${id}`, { method: "POST", body: JSON.stringify([event]) });
+          assert.equal(res.status, 204);
+        }),
+      );
+    /** Each link's `clicks` as D1 has it: what lists show. */
+    const db = await solo.d1();
+    const inD1 = async () =>
+      new Map((await db.prepare("SELECT id, clicks FROM links").all()).results.map((row) => [row.id, row.clicks]));
+    const withClicks = (map, n) => ids.filter((id) => map.get(id) === n);
+
+    await click(ids);
+    await eventually(inD1, (map) => withClicks(map, 1).length === ids.length, "every first click in D1", 30_000);
+    await click(ids);
+    const first = await eventually(inD1, (map) => withClicks(map, 2).length >= 500, "one push of the second clicks");
+    const pushed = withClicks(first, 2);
+    const left = withClicks(first, 1);
+    assert.equal(pushed.length, 500);
+    assert.equal(left.length, 10);
+    // The links just pushed change again before the next push: it must
+    // still reach the ten it left.
+    await click(pushed);
+    const second = await eventually(inD1, (map) => ids.some((id) => map.get(id) !== first.get(id)), "the next push");
+    assert.deepEqual(
+      left.map((id) => second.get(id)),
+      left.map(() => 2),
+    );
+  } finally {
+    await solo.dispose();
+  }
+});

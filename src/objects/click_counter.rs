@@ -8,8 +8,9 @@
 //! and a cap is exact under concurrency.
 //!
 //! Its alarm pushes changed click totals to D1 (`links.clicks`) within five
-//! seconds, so listing links needs no call to any shard, and
-//! forgets applied message ids and deleted links past their time.
+//! seconds (500 links a push, taken in turn when more change), so listing
+//! links needs no call to any shard, and forgets applied message ids and
+//! deleted links past their time.
 
 use std::cell::Cell;
 
@@ -53,6 +54,10 @@ pub struct ClickCounter {
     schema_ready: Cell<bool>,
     /// Whether an alarm is pending, so a burst sets it only once.
     alarm_armed: Cell<bool>,
+    /// The last link the latest push carried: the next push starts after
+    /// it (`clicks::unpushed`). Lost with the instance, which only makes a
+    /// push start from the first link again.
+    pushed_up_to: Cell<String>,
     /// Test-only: `POST /apply` calls still to refuse (`FAULTS_PATH`).
     failures_left: Cell<u32>,
 }
@@ -64,6 +69,7 @@ impl DurableObject for ClickCounter {
             env,
             schema_ready: Cell::new(false),
             alarm_armed: Cell::new(false),
+            pushed_up_to: Cell::new(String::new()),
             failures_left: Cell::new(0),
         }
     }
@@ -165,13 +171,17 @@ impl DurableObject for ClickCounter {
         self.alarm_armed.set(false);
         let sql = self.sql()?;
         clicks::prune(&sql, runtime::now())?;
-        let totals = clicks::unpushed(&sql)?;
-        if !totals.is_empty() {
-            links::set_clicks(&self.env.d1(config::DB)?, &totals).await?;
-            clicks::mark_pushed(&sql, &totals)?;
-            if totals.len() == clicks::PUSH_BATCH {
-                self.arm_alarm().await?;
-            }
+        // Taken: after a failure, the retry starts from the first link.
+        let after = self.pushed_up_to.take();
+        let totals = clicks::unpushed(&sql, &after)?;
+        let Some(last) = totals.last().map(|(link, _)| link.clone()) else {
+            return Response::empty();
+        };
+        links::set_clicks(&self.env.d1(config::DB)?, &totals).await?;
+        clicks::mark_pushed(&sql, &totals)?;
+        self.pushed_up_to.set(last);
+        if totals.len() == clicks::PUSH_BATCH {
+            self.arm_alarm().await?;
         }
         Response::empty()
     }

@@ -227,8 +227,12 @@ fn deleted_links(sql: &SqlStorage) -> Result<BTreeSet<String>> {
     Ok(links)
 }
 
-/// Links whose total D1 has not seen yet, at most [`PUSH_BATCH`].
-pub fn unpushed(sql: &SqlStorage) -> Result<Vec<(String, i64)>> {
+/// Links whose total D1 has not seen yet, at most [`PUSH_BATCH`], in link
+/// order from the first after `after` round to the start. When more than a
+/// batch changes between pushes, each push goes on where the last one
+/// stopped: from the start every time, the links first in order would take
+/// every batch while they kept changing, and the others never reach D1.
+pub fn unpushed(sql: &SqlStorage, after: &str) -> Result<Vec<(String, i64)>> {
     #[derive(Deserialize)]
     struct Row {
         link: String,
@@ -237,8 +241,9 @@ pub fn unpushed(sql: &SqlStorage) -> Result<Vec<(String, i64)>> {
     let limit = i64::try_from(PUSH_BATCH).unwrap_or(i64::MAX);
     let rows: Vec<Row> = sql
         .exec(
-            "SELECT link, clicks FROM link_totals WHERE clicks <> pushed LIMIT ?",
-            vec![limit.into()],
+            "SELECT link, clicks FROM link_totals WHERE clicks <> pushed
+             ORDER BY link <= ?, link LIMIT ?",
+            vec![after.into(), limit.into()],
         )?
         .to_array()?;
     Ok(rows.into_iter().map(|r| (r.link, r.clicks)).collect())
