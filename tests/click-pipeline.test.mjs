@@ -268,8 +268,7 @@ test("when more links change than one push to D1 carries, the next push goes on 
       );
       ids.push(...made.map((link) => link.id));
     }
-    const namespace = await solo.mf.getDurableObjectNamespace("CLICK_COUNTER");
-    const shard = namespace.get(namespace.idFromName("shard-0"));
+    const shard = await solo.shard(ids[0], 1);
     const event = {
       at: Date.now(),
       country: "NL",

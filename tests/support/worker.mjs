@@ -215,10 +215,13 @@ export class Worker {
     return this.mf.getKVNamespace("LINKS_KV");
   }
 
-  /** The ClickCounter shard holding `linkId`, to seed or inspect it. */
-  async shard(linkId) {
+  /**
+   * The ClickCounter shard holding `linkId`, to seed or inspect it;
+   * `shards` is the worker's CLICK_SHARDS when a test overrides it.
+   */
+  async shard(linkId, shards) {
     const ns = await this.mf.getDurableObjectNamespace("CLICK_COUNTER");
-    return ns.get(ns.idFromName(shardName(linkId)));
+    return ns.get(ns.idFromName(shardName(linkId, shards)));
   }
 
   /** The clicks queue's producer, to send messages as a flush would. */
